@@ -1,0 +1,242 @@
+"""``Function``: one differentiable op, its forward and its backward side by side.
+
+Calling ``MyOp.apply(*args)`` runs ``forward`` and, when some input requires a gradient and
+grad mode is on, records a node in the graph. That node *is* the ``ctx`` object passed to
+``forward`` and ``backward`` (as in PyTorch, where ``y.grad_fn`` is the op's context): it keeps
+the tensors ``forward`` saved, which inputs need gradients, and the edges to the nodes that
+produced the inputs (``next_functions``). The engine walks those edges in reverse.
+
+There are two flavours, sharing this one mechanism:
+
+* :class:`Function` — PyTorch's API for user-defined ops: ``forward`` and ``backward`` see Tensors.
+* :class:`ArrayFunction` — what minitorch's own ops use: ``forward`` and ``backward`` see the raw
+  arrays (``numpy.ndarray`` or ``cupy.ndarray``), which keeps the per-op overhead small.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import minitorch.tensor as tensors
+from minitorch.autograd import grad_mode
+from minitorch.backend import array_module, device_of
+
+Edge = Optional[tuple]  # (Function node or leaf Tensor, output index), or None: no gradient flows
+
+
+class Function:
+    """Base class for differentiable ops; subclasses define static ``forward`` and ``backward``.
+
+    Example (a user-defined ReLU)::
+
+        class MyReLU(Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x.clamp(min=0)
+
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                return grad * (x > 0)
+
+        y = MyReLU.apply(x)
+    """
+
+    __slots__ = (
+        "needs_input_grad", "next_functions", "_recording", "_saved", "_saved_versions",
+        "_released", "_hooks", "_output_meta", "_non_differentiable", "__dict__", "__weakref__",
+    )
+
+    def __init__(self) -> None:
+        self.needs_input_grad: tuple = ()
+        self.next_functions: tuple = ()
+        self._recording = False
+        self._saved: tuple = ()
+        self._saved_versions: tuple = ()
+        self._released = False
+        self._hooks: Optional[dict] = None
+        self._output_meta: tuple = ()
+        self._non_differentiable: tuple = ()
+
+    @staticmethod
+    def forward(ctx: "Function", *args: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
+
+    @staticmethod
+    def backward(ctx: "Function", *grads: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define backward(ctx, *grads)")
+
+    # ----- what forward may call on ctx -----
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep what backward needs; nothing is kept when no gradient will be asked for."""
+        if self._recording:
+            self._saved = values
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._released:
+            raise RuntimeError(
+                f"{self.name()}: its saved tensors were freed by an earlier backward(); "
+                "call backward(retain_graph=True) the first time to backward through the graph twice"
+            )
+        return self._saved
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        """Outputs (e.g. indices) that never carry a gradient."""
+        self._non_differentiable = tuple(id(output) for output in outputs)
+
+    def name(self) -> str:
+        return f"{type(self).__name__}Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object>"
+
+    def register_hook(self, output_nr: int, hook: Any) -> None:
+        """Run ``hook(grad)`` on the gradient of output ``output_nr`` before this node's backward."""
+        if self._hooks is None:
+            self._hooks = {}
+        self._hooks.setdefault(output_nr, []).append(hook)
+
+    # ----- building the graph -----
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        """Run ``forward`` on ``args``; record this op in the graph if a gradient may be needed."""
+        Tensor = tensors.Tensor
+        ctx = cls()
+        first = None
+        recording = False
+        for arg in args:
+            if isinstance(arg, Tensor):
+                if first is None:
+                    first = arg
+                elif type(arg._data) is not type(first._data):
+                    _raise_device_mismatch(cls, first, arg)
+                if arg.requires_grad:
+                    recording = grad_mode._grad_enabled
+        ctx._recording = recording
+        result = cls._forward(ctx, args)
+        if type(result) is tuple:
+            outputs = tuple(cls._wrap(ctx, value, i) for i, value in enumerate(result))
+            ctx._output_meta = tuple((out._data.shape, out._data.dtype) for out in outputs)
+        else:
+            outputs = cls._wrap(ctx, result, 0)
+        if recording:
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+            ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
+            ctx._saved_versions = cls._versions_of_saved(ctx, args, outputs)
+        return outputs
+
+    @classmethod
+    def _forward(cls, ctx: "Function", args: tuple) -> Any:
+        Tensor = tensors.Tensor
+        with grad_mode.no_grad():
+            result = cls.forward(ctx, *args)
+        if isinstance(result, tuple):
+            return tuple(r._data if isinstance(r, Tensor) else r for r in result)
+        return result._data if isinstance(result, Tensor) else result
+
+    @classmethod
+    def _wrap(cls, ctx: "Function", value: Any, index: int) -> Any:
+        Tensor = tensors.Tensor
+        if ctx._recording and id(value) not in ctx._non_differentiable:
+            return Tensor._from_op(value, ctx, index)
+        return Tensor._from_op(value, None, 0)
+
+    @staticmethod
+    def _versions_of_saved(ctx: "Function", args: tuple, outputs: Any) -> tuple:
+        """Version counters of the saved inputs/outputs, to detect in-place changes later."""
+        Tensor = tensors.Tensor
+        if not ctx._saved:
+            return ()
+        candidates = [a for a in args if isinstance(a, Tensor)]
+        candidates += list(outputs) if type(outputs) is tuple else [outputs]
+        found = []
+        for saved in ctx._saved:
+            for tensor in candidates:
+                if saved is tensor or saved is tensor._data:
+                    found.append((tensor._version_counter, tensor._version_counter.value))
+                    break
+        return tuple(found)
+
+    # ----- running backward (called by the engine) -----
+    def _run_backward(self, grads: list) -> tuple:
+        if self._released:
+            raise RuntimeError(
+                f"Trying to backward through the graph a second time ({self.name()} was already "
+                "freed). Specify retain_graph=True if you need to backward through it again."
+            )
+        for counter, version in self._saved_versions:
+            if counter.value != version:
+                raise RuntimeError(
+                    f"one of the variables needed for gradient computation has been modified by an "
+                    f"inplace operation: {self.name()} saved it at version {version}, it is now at "
+                    f"version {counter.value}. Use an out-of-place op (e.g. x = x + y, not x += y) instead."
+                )
+        if len(grads) > 1:
+            grads = self._fill_missing(grads)
+        result = self._backward(grads)
+        if type(result) is not tuple:
+            result = (result,)
+        if len(result) != len(self.next_functions):
+            raise RuntimeError(
+                f"{type(self).__name__}.backward returned {len(result)} gradients, "
+                f"but forward took {len(self.next_functions)} arguments"
+            )
+        return result
+
+    def _fill_missing(self, grads: list) -> list:
+        """Zeros for outputs of a multi-output op that nothing downstream used."""
+        present = next(g for g in grads if g is not None)
+        xp = array_module(present)
+        return [xp.zeros(shape, dtype) if g is None else g for g, (shape, dtype) in zip(grads, self._output_meta)]
+
+    def _backward(self, grads: list) -> Any:
+        Tensor = tensors.Tensor
+        with grad_mode.no_grad():
+            result = type(self).backward(self, *(Tensor(g) for g in grads))
+        if isinstance(result, tuple):
+            return tuple(None if g is None else _array_of(g) for g in result)
+        return None if result is None else _array_of(result)
+
+    def _release(self) -> None:
+        self._saved = ()
+        self._released = True
+
+
+class ArrayFunction(Function):
+    """A Function whose ``forward``/``backward`` take and return raw arrays (minitorch's own ops).
+
+    Contract: Tensor arguments arrive as their arrays, other arguments unchanged; ``backward``
+    returns one gradient (or None) per ``forward`` argument and never writes into ``grad``.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def _forward(cls, ctx: Function, args: tuple) -> Any:
+        Tensor = tensors.Tensor
+        return cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args])
+
+    def _backward(self, grads: list) -> Any:
+        return type(self).backward(self, *grads)
+
+
+def _edge(tensor: Any) -> Edge:
+    """Where a gradient for ``tensor`` goes: its producing node, itself if a leaf, or nowhere."""
+    if not tensor.requires_grad:
+        return None
+    if tensor.grad_fn is not None:
+        return (tensor.grad_fn, tensor._output_nr)
+    return (tensor, 0)
+
+
+def _array_of(value: Any) -> Any:
+    Tensor = tensors.Tensor
+    return value._data if isinstance(value, Tensor) else value
+
+
+def _raise_device_mismatch(op: type, a: Any, b: Any) -> None:
+    raise RuntimeError(
+        f"{op.__name__}: expected all tensors to be on the same device, but found at least two "
+        f"devices, {device_of(a._data)} and {device_of(b._data)}; move one with .to(device)"
+    )

@@ -1,0 +1,26 @@
+"""``Parameter``: a tensor that a Module registers as learnable (requires grad by default)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from minitorch.tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A leaf tensor that ``Module.parameters()`` yields; wraps ``data``'s memory without a copy."""
+
+    __slots__ = ()
+
+    def __init__(self, data: Optional[Tensor] = None, requires_grad: bool = True) -> None:
+        if data is None:
+            from minitorch.creation import empty
+
+            data = empty(0)
+        array = data._data if isinstance(data, Tensor) else data
+        super().__init__(array, requires_grad=requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError("minitorch saves parameters with minitorch.save (.npz), not pickle")

@@ -1,0 +1,119 @@
+"""Indexing: ``x[index]`` and ``x[index] = value``.
+
+Reading with slices and ints (basic indexing) gives a view; its backward writes the gradient
+into the selected positions of a zero tensor. Integer arrays and boolean masks (advanced
+indexing) may pick an element several times, so their backward *adds* the gradients up.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from minitorch.autograd.function import ArrayFunction
+from minitorch.backend import array_module, scatter_add
+from minitorch.ops.broadcast import unbroadcast
+from minitorch.tensor import Tensor
+
+
+def to_array_index(index: Any) -> Any:
+    """Tensors inside an index become their arrays; lists become integer/bool arrays."""
+    if isinstance(index, tuple):
+        return tuple(to_array_index(part) for part in index)
+    if isinstance(index, Tensor):
+        if index.dtype.kind not in "biu":
+            raise IndexError(f"tensors used as indices must be long, int or bool tensors, got {index.dtype}")
+        return index._data
+    if isinstance(index, list):
+        import numpy as np
+
+        return np.asarray(index)
+    return index
+
+
+def is_basic(index: Any) -> bool:
+    """True for ints, slices, None and Ellipsis only: such an index selects each element once."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(part, (int, slice)) or part is None or part is Ellipsis for part in parts)
+
+
+def _on_device_of(index: Any, xp: Any) -> Any:
+    if isinstance(index, tuple):
+        return tuple(_on_device_of(part, xp) for part in index)
+    if hasattr(index, "shape") and array_module(index) is not xp:
+        return xp.asarray(index)
+    return index
+
+
+class GetItem(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d x[i]/dx: the gradient lands at the selected positions, summed where selected twice."""
+        xp = array_module(grad)
+        full = xp.zeros(ctx.shape, dtype=ctx.dtype)
+        if is_basic(ctx.index) or _is_single_mask(ctx.index):
+            full[ctx.index] = grad
+        else:
+            scatter_add(full, ctx.index, grad)
+        return full, None
+
+
+def _is_single_mask(index: Any) -> bool:
+    return getattr(index, "dtype", None) is not None and index.dtype.kind == "b"
+
+
+def getitem(input: Tensor, index: Any) -> Tensor:
+    from minitorch.ops.shape import _share_version
+
+    array_index = _on_device_of(to_array_index(index), array_module(input._data))
+    try:
+        out = GetItem.apply(input, array_index)
+    except IndexError as error:
+        raise IndexError(f"{error} (indexing a tensor of shape {list(input.shape)})") from None
+    return _share_version(out, input) if is_basic(array_index) else out
+
+
+class SetItem(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, index, value):
+        ctx.index = index
+        ctx.value_shape = getattr(value, "shape", ())
+        out = x.copy()
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d (x with x[i] = v)/dx = 1 outside i, 0 at i; d/dv = the gradient at i."""
+        need_x, _, need_value = ctx.needs_input_grad
+        grad_x = grad_value = None
+        if need_x:
+            grad_x = grad.copy()
+            grad_x[ctx.index] = 0
+        if need_value:
+            grad_value = unbroadcast(grad[ctx.index], ctx.value_shape)
+        return grad_x, None, grad_value
+
+
+def setitem(input: Tensor, index: Any, value: Any) -> None:
+    """``input[index] = value`` in place (differentiable when ``input`` is not a leaf)."""
+    from minitorch.ops.inplace import apply_inplace, builds_graph
+
+    xp = array_module(input._data)
+    array_index = _on_device_of(to_array_index(index), xp)
+    if isinstance(value, Tensor):
+        value = value.to(input.dtype) if value.dtype != input.dtype else value
+    try:
+        if builds_graph(input, value):
+            apply_inplace(input, SetItem, array_index, value)
+        else:
+            input._data[array_index] = value._data if isinstance(value, Tensor) else value
+            input._version_counter.value += 1
+    except (IndexError, ValueError) as error:
+        shape = list(value.shape) if isinstance(value, Tensor) else "scalar"
+        raise type(error)(
+            f"{error} (assigning a value of shape {shape} into a tensor of shape {list(input.shape)})"
+        ) from None

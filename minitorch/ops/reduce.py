@@ -1,0 +1,226 @@
+"""Reductions: sum, mean, max/min, var/std, argmax/argmin, all/any.
+
+A reduction's backward spreads the gradient back over the reduced dimensions: ``sum`` copies
+it to every element, ``mean`` divides it by the count, ``max`` sends it to the maximum.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any, Optional, Sequence, Union
+
+from minitorch import dtypes
+from minitorch.autograd.function import ArrayFunction
+from minitorch.backend import array_module
+from minitorch.tensor import Tensor, _normalize_dim
+
+Dims = Optional[Union[int, Sequence[int]]]
+ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
+
+
+def normalize_dims(dim: Dims, ndim: int) -> Optional[tuple]:
+    """``dim`` as a sorted tuple of non-negative axes (None: every axis)."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if not dims:
+        return None
+    axes = tuple(sorted({_normalize_dim(d, ndim) for d in dims}))
+    if len(axes) != len(dims):
+        raise RuntimeError(f"dim {list(dims)} appears multiple times in the list of dims")
+    return axes
+
+
+def expand_back(grad: Any, axes: Optional[tuple], keepdim: bool, shape: tuple) -> Any:
+    """Undo a reduction's shape change: put the reduced axes back (size 1), then broadcast."""
+    xp = array_module(grad)
+    if axes is not None and not keepdim and grad.ndim != len(shape):
+        grad = grad.reshape([1 if i in axes else n for i, n in enumerate(shape)])
+    elif axes is None and not keepdim:
+        grad = grad.reshape((1,) * len(shape))
+    return xp.broadcast_to(grad, shape)
+
+
+def _count(shape: tuple, axes: Optional[tuple]) -> int:
+    count = 1
+    for i, n in enumerate(shape):
+        if axes is None or i in axes:
+            count *= n
+    return count
+
+
+class Sum(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        return x.sum(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d(Σx)/dxᵢ = 1."""
+        return expand_back(grad, ctx.axes, ctx.keepdim, ctx.shape), None, None
+
+
+class Mean(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        return x.mean(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d(mean x)/dxᵢ = 1/n."""
+        scaled = grad / _count(ctx.shape, ctx.axes)
+        return expand_back(scaled, ctx.axes, ctx.keepdim, ctx.shape), None, None
+
+
+class Var(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        mean = x.mean(axis=axes, keepdims=True)
+        centered = x - mean
+        denominator = max(_count(x.shape, axes) - correction, 0)
+        ctx.save_for_backward(centered)
+        ctx.axes, ctx.keepdim, ctx.denominator = axes, keepdim, denominator
+        return (centered * centered).sum(axis=axes, keepdims=keepdim) / denominator
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d var(x)/dxᵢ = 2(xᵢ - mean) / (n - correction)."""
+        (centered,) = ctx.saved_tensors
+        spread = expand_back(grad, ctx.axes, ctx.keepdim, centered.shape)
+        return spread * centered * (2 / ctx.denominator), None, None, None
+
+
+class MaxMinAll(ArrayFunction):
+    """max() / min() over every element: the gradient is shared evenly among tied extremes."""
+
+    @staticmethod
+    def forward(ctx, x, largest):
+        value = x.max() if largest else x.min()
+        ctx.save_for_backward(x)
+        ctx.value = value
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d max(x)/dxᵢ = 1[xᵢ = max] / (number of maxima)."""
+        (x,) = ctx.saved_tensors
+        hits = x == ctx.value
+        return grad * hits / int(hits.sum()), None
+
+
+class MaxMinDim(ArrayFunction):
+    """max(dim) / min(dim): values and indices; the gradient goes to the returned index."""
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim, largest):
+        xp = array_module(x)
+        indices = x.argmax(axis=axis) if largest else x.argmin(axis=axis)
+        indices = xp.expand_dims(indices, axis)
+        values = xp.take_along_axis(x, indices, axis=axis)
+        if not keepdim:
+            values, indices = values.squeeze(axis), indices.squeeze(axis)
+        ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
+        ctx.indices = indices
+        ctx.mark_non_differentiable(indices)
+        return values, indices.astype(dtypes.int64, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad, _grad_indices):
+        """d max(x, dim)/dxᵢ = 1[i = argmax]."""
+        xp = array_module(grad)
+        indices = ctx.indices if ctx.keepdim else xp.expand_dims(ctx.indices, ctx.axis)
+        grad = grad if ctx.keepdim else xp.expand_dims(grad, ctx.axis)
+        positions = xp.arange(ctx.shape[ctx.axis]).reshape(
+            [-1 if i == ctx.axis else 1 for i in range(len(ctx.shape))]
+        )
+        return xp.where(positions == indices, grad, 0).astype(grad.dtype, copy=False), None, None, None
+
+
+def sum(input: Tensor, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Sum over ``dim`` (every dimension when None). Bool and integer sums give int64, as in PyTorch."""
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input._data.dtype.kind in "bui":
+        input = input.to(dtypes.int64)
+    return Sum.apply(input, normalize_dims(dim, input.ndim), keepdim)
+
+
+def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
+            f"complex dtype. Got: {input._data.dtype}"
+        )
+    return Mean.apply(input, normalize_dims(dim, input.ndim), keepdim)
+
+
+def var(input: Tensor, dim: Dims = None, unbiased: Optional[bool] = None, keepdim: bool = False,
+        *, correction: Optional[int] = None) -> Tensor:
+    """Variance with Bessel's correction by default (``correction=1``), as in PyTorch."""
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return Var.apply(input, normalize_dims(dim, input.ndim), correction, keepdim)
+
+
+def std(input: Tensor, dim: Dims = None, unbiased: Optional[bool] = None, keepdim: bool = False,
+        *, correction: Optional[int] = None) -> Tensor:
+    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+
+
+def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -> Any:
+    if isinstance(dim, Tensor):
+        from minitorch.ops.elementwise import maximum, minimum
+
+        return maximum(input, dim) if largest else minimum(input, dim)
+    if input.numel() == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    if dim is None:
+        return MaxMinAll.apply(input, largest)
+    axis = _normalize_dim(dim, input.ndim)
+    if input.ndim == 0:
+        return ValuesIndices(input, Tensor(array_module(input._data).zeros((), dtypes.int64)))
+    return ValuesIndices(*MaxMinDim.apply(input, axis, keepdim, largest))
+
+
+def max(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Any:
+    """The largest element; ``(values, indices)`` along ``dim`` (first index among ties);
+    or, given a second tensor, the elementwise maximum."""
+    return _extreme(input, dim, keepdim, True, "max")
+
+
+def min(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Any:
+    """The smallest element, or ``(values, indices)`` along ``dim`` (first index among ties)."""
+    return _extreme(input, dim, keepdim, False, "min")
+
+
+def argmax(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
+    """Index of the (first) largest element, over the flattened tensor when ``dim`` is None."""
+    return _arg_extreme(input, dim, keepdim, "argmax")
+
+
+def argmin(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
+    return _arg_extreme(input, dim, keepdim, "argmin")
+
+
+def _arg_extreme(input: Tensor, dim: Optional[int], keepdim: bool, name: str) -> Tensor:
+    data = input._data
+    if dim is None:
+        index = getattr(data.reshape(-1), name)()
+        result = index.reshape((1,) * data.ndim) if keepdim else index
+    else:
+        axis = _normalize_dim(dim, data.ndim)
+        result = getattr(data, name)(axis=axis, keepdims=keepdim) if data.ndim else data.astype(dtypes.int64) * 0
+    return Tensor(array_module(data).asarray(result).astype(dtypes.int64, copy=False))
+
+
+def all(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
+    axis = None if dim is None else _normalize_dim(dim, input.ndim)
+    return Tensor(array_module(input._data).asarray(input._data.all(axis=axis, keepdims=keepdim)))
+
+
+def any(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
+    axis = None if dim is None else _normalize_dim(dim, input.ndim)
+    return Tensor(array_module(input._data).asarray(input._data.any(axis=axis, keepdims=keepdim)))

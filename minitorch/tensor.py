@@ -1,0 +1,383 @@
+"""``Tensor``: an n-dimensional array (NumPy or CuPy) that remembers how it was computed.
+
+A tensor holds its values in ``_data`` (a ``numpy.ndarray`` or ``cupy.ndarray``). If it
+``requires_grad``, every op on it records a node (``grad_fn``) in a graph, and ``backward()``
+walks that graph to fill the ``.grad`` of the leaves. The maths of each op lives in
+``minitorch/ops``; the methods here only forward to it, so ``x.exp()`` and ``minitorch.exp(x)``
+are the same code.
+
+In-place ops (``add_``, ``zero_``, ``x[i] = v`` ...) bump a version counter shared by a tensor
+and its views. A node that saved a tensor for backward remembers the version it saw, and
+refuses to compute a gradient from a tensor that has changed since.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional, Sequence, Union
+
+import numpy as np
+
+from minitorch import dtypes
+from minitorch.autograd import grad_mode
+from minitorch.backend import CPU, array_module, device, device_of, to_device
+
+Shape = tuple
+
+
+class VersionCounter:
+    """How many times a tensor's memory was modified in place (shared with its views)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+class Tensor:
+    """A multi-dimensional array with autograd; build one with :func:`minitorch.tensor`."""
+
+    __slots__ = (
+        "_data", "_requires_grad", "grad", "grad_fn", "_output_nr", "_version_counter",
+        "_base", "_hooks", "__weakref__",
+    )
+
+    def __init__(self, data: Any, requires_grad: bool = False) -> None:
+        """Wrap an existing NumPy/CuPy array (no copy). Use :func:`minitorch.tensor` for lists."""
+        if isinstance(data, np.generic):
+            data = np.asarray(data)
+        elif not hasattr(data, "__array_namespace__") and not isinstance(data, np.ndarray):
+            raise TypeError(
+                f"Tensor() wraps a NumPy or CuPy array, got {type(data).__name__}; "
+                "use minitorch.tensor(data) to build a tensor from Python data"
+            )
+        self._data = data
+        self.grad: Optional[Tensor] = None
+        self.grad_fn = None
+        self._output_nr = 0
+        self._version_counter = VersionCounter()
+        self._base: Optional[Tensor] = None
+        self._hooks: Optional[list] = None
+        self._requires_grad = False
+        if requires_grad:
+            self.requires_grad = True
+
+    @classmethod
+    def _from_op(cls, data: Any, grad_fn: Any, output_nr: int) -> "Tensor":
+        """The output of an op: a fresh tensor, attached to the graph when ``grad_fn`` is given."""
+        out = cls.__new__(Tensor)
+        out._data = data if not isinstance(data, np.generic) else np.asarray(data)
+        out.grad = None
+        out.grad_fn = grad_fn
+        out._output_nr = output_nr
+        out._version_counter = VersionCounter()
+        out._base = None
+        out._hooks = None
+        out._requires_grad = grad_fn is not None
+        return out
+
+    # ----- what a tensor is -----
+    @property
+    def shape(self) -> Shape:
+        return self._data.shape
+
+    def size(self, dim: Optional[int] = None) -> Union[Shape, int]:
+        """The shape, or the length of one dimension."""
+        if dim is None:
+            return self._data.shape
+        return self._data.shape[_normalize_dim(dim, self._data.ndim)]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    @property
+    def device(self) -> device:
+        return device_of(self._data)
+
+    @property
+    def is_cuda(self) -> bool:
+        return array_module(self._data) is not np
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables; "
+                "use .detach() to get a leaf that shares this tensor's data"
+            )
+        if flag and self._data.dtype.kind != "f":
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients, got {self._data.dtype}"
+            )
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def _version(self) -> int:
+        return self._version_counter.value
+
+    @property
+    def data(self) -> "Tensor":
+        """The same memory as a tensor outside the graph (no version tracking, as in PyTorch)."""
+        return Tensor(self._data)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Tensor.data must be set to a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    # ----- leaving the graph, copying, converting -----
+    def detach(self) -> "Tensor":
+        """A tensor sharing this memory and version counter, with no history."""
+        out = Tensor(self._data)
+        out._version_counter = self._version_counter
+        return out
+
+    def detach_(self) -> "Tensor":
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def clone(self) -> "Tensor":
+        from minitorch.ops.elementwise import clone
+
+        return clone(self)
+
+    def item(self) -> Union[float, int, bool]:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to a Python scalar"
+            )
+        return self._data.item()
+
+    def tolist(self) -> Any:
+        return self._cpu_array().tolist()
+
+    def numpy(self) -> np.ndarray:
+        """The values as a NumPy array sharing memory (CPU tensors only)."""
+        if self._requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        if self.is_cuda:
+            raise TypeError(
+                f"can't convert {self.device} device type tensor to numpy. "
+                "Use Tensor.cpu() to copy the tensor to host memory first."
+            )
+        return self._data
+
+    def _cpu_array(self) -> np.ndarray:
+        return self._data if not self.is_cuda else self._data.get()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        array = self.detach().numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(other_tensor)``."""
+        from minitorch.ops.elementwise import cast
+        from minitorch.ops.transfer import to_device_op
+
+        target_device, target_dtype = _parse_to_args(args, kwargs)
+        out = self
+        if target_dtype is not None and target_dtype != self.dtype:
+            out = cast(out, target_dtype)
+        if target_device is not None and target_device != self.device:
+            out = to_device_op(out, target_device)
+        return out
+
+    def cpu(self) -> "Tensor":
+        return self.to(CPU)
+
+    def cuda(self, device_index: Optional[Union[int, str]] = None) -> "Tensor":
+        spec = "cuda" if device_index is None else (device_index if isinstance(device_index, str) else f"cuda:{device_index}")
+        return self.to(device(spec))
+
+    def float(self) -> "Tensor":
+        return self.to(dtypes.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(dtypes.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(dtypes.float16)
+
+    def long(self) -> "Tensor":
+        return self.to(dtypes.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(dtypes.int32)
+
+    def bool(self) -> "Tensor":
+        return self.to(dtypes.bool_)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
+    def new_zeros(self, *size: Any, dtype: Any = None) -> "Tensor":
+        return self._new(array_module(self._data).zeros, size, dtype)
+
+    def new_ones(self, *size: Any, dtype: Any = None) -> "Tensor":
+        return self._new(array_module(self._data).ones, size, dtype)
+
+    def new_full(self, size: Sequence[int], fill_value: Any, dtype: Any = None) -> "Tensor":
+        xp = array_module(self._data)
+        return Tensor(xp.full(tuple(size), fill_value, dtype=dtypes.as_dtype(dtype or self.dtype)))
+
+    def new_tensor(self, data: Any, dtype: Any = None) -> "Tensor":
+        from minitorch.creation import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, device=self.device)
+
+    def _new(self, make: Any, size: tuple, dtype: Any) -> "Tensor":
+        from minitorch.creation import size_tuple
+
+        return Tensor(make(size_tuple(size), dtype=dtypes.as_dtype(dtype or self.dtype)))
+
+    # ----- autograd -----
+    def backward(
+        self, gradient: Optional["Tensor"] = None, retain_graph: Optional[bool] = None,
+        create_graph: bool = False, inputs: Optional[Sequence["Tensor"]] = None,
+    ) -> None:
+        """Accumulate d(self)/d(leaf) · gradient into every leaf's ``.grad``."""
+        from minitorch.autograd.api import backward
+
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+    def register_hook(self, hook: Any) -> Any:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new grad."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            self.grad_fn.register_hook(self._output_nr, hook)
+        else:
+            if self._hooks is None:
+                self._hooks = []
+            self._hooks.append(hook)
+        return _RemovableHook(self, hook)
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
+        if self.grad_fn is None:
+            return
+        import weakref
+
+        owner = weakref.ref(self)
+
+        def store(grad: Tensor) -> None:
+            tensor = owner()
+            if tensor is not None:
+                tensor.grad = grad.clone() if tensor.grad is None else tensor.grad + grad
+
+        self.grad_fn.register_hook(self._output_nr, store)
+
+    # ----- Python protocol -----
+    def __repr__(self) -> str:
+        from minitorch.printing import tensor_repr
+
+        return tensor_repr(self)
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with {self._data.size} elements is ambiguous"
+            )
+        return bool(self._data.item())
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    __hash__ = object.__hash__
+
+
+class _RemovableHook:
+    """Returned by :meth:`Tensor.register_hook`; ``handle.remove()`` takes the hook off."""
+
+    def __init__(self, tensor: Tensor, hook: Any) -> None:
+        self.tensor, self.hook = tensor, hook
+
+    def remove(self) -> None:
+        if self.tensor.grad_fn is not None and self.tensor.grad_fn._hooks:
+            hooks = self.tensor.grad_fn._hooks.get(self.tensor._output_nr, [])
+        else:
+            hooks = self.tensor._hooks or []
+        if self.hook in hooks:
+            hooks.remove(self.hook)
+
+
+def _normalize_dim(dim: int, ndim: int) -> int:
+    """A dimension index in ``[0, ndim)``; negative counts from the end (as in PyTorch)."""
+    low, high = (-ndim, ndim - 1) if ndim > 0 else (-1, 0)
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(f"a dimension must be an int, got {type(dim).__name__}")
+    if not low <= dim <= high:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})")
+    return int(dim) % max(ndim, 1)
+
+
+def _parse_to_args(args: tuple, kwargs: dict) -> tuple:
+    """Sort ``to(...)``'s arguments into a target device and a target dtype."""
+    target_device = kwargs.pop("device", None)
+    target_dtype = kwargs.pop("dtype", None)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("copy", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            target_device, target_dtype = arg.device, arg.dtype
+        elif isinstance(arg, (str, device)):
+            target_device = arg
+        else:
+            target_dtype = arg
+    return (
+        None if target_device is None else device(target_device),
+        None if target_dtype is None else dtypes.as_dtype(target_dtype),
+    )
+
+
+from minitorch import tensor_methods  # noqa: E402,F401  (adds the math methods to Tensor)
