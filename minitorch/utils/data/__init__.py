@@ -1,0 +1,6 @@
+"""Datasets and the DataLoader that turns them into shuffled batches, as ``torch.utils.data``."""
+
+from minitorch.utils.data.dataloader import DataLoader, WorkerInfo, default_collate, get_worker_info
+from minitorch.utils.data.dataset import Dataset, TensorDataset
+
+__all__ = ["DataLoader", "Dataset", "TensorDataset", "WorkerInfo", "default_collate", "get_worker_info"]

@@ -1,0 +1,63 @@
+"""What a dataset is: something you can index and take the length of."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+import minitorch
+
+if TYPE_CHECKING:
+    from minitorch import Tensor
+
+
+class Dataset:
+    """A map-style dataset: ``dataset[i]`` is sample ``i`` and ``len(dataset)`` counts them.
+
+    Subclasses implement ``__getitem__`` and ``__len__``. They may also implement
+    ``__getitems__(indices)``, which gets a 1-D integer array and returns the whole
+    batch at once, already stacked: the same structure as one sample, with NumPy
+    arrays or Tensors whose first dimension is ``len(indices)``. The DataLoader
+    then uses it instead of ``len(indices)`` calls to ``__getitem__`` plus a
+    collate, which turns a Python loop over samples into one NumPy fancy index.
+    """
+
+    def __getitem__(self, index: int) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
+
+
+class TensorDataset(Dataset):
+    """Samples are the rows of some tensors: ``dataset[i] == (t[i] for t in tensors)``.
+
+    ``TensorDataset(images, labels)`` pairs image ``i`` with label ``i``, so all
+    tensors must have the same size in their first dimension. The tensors live
+    on the CPU; move each batch to the GPU in the training loop.
+    """
+
+    def __init__(self, *tensors: Tensor) -> None:
+        if not tensors:
+            raise ValueError("TensorDataset needs at least one tensor")
+        if any(len(t.shape) == 0 for t in tensors):
+            shapes = [tuple(t.shape) for t in tensors]
+            raise ValueError(f"TensorDataset indexes the first dimension: no tensor may be 0-dimensional, got {shapes}")
+        sizes = [t.shape[0] for t in tensors]
+        if len(set(sizes)) > 1:
+            raise ValueError(f"all tensors must have the same size in their first dimension, got sizes {sizes}")
+        self.tensors = tensors
+        self._arrays = [t.detach().numpy() for t in tensors]  # views: no copy
+
+    def __getitem__(self, index: int) -> tuple[Tensor, ...]:
+        # a[index, ...] is a view even when `a` is 1-D (a[index] would be a NumPy scalar).
+        return tuple(minitorch.from_numpy(array[index, ...]) for array in self._arrays)
+
+    def __getitems__(self, indices: Sequence[int]) -> tuple[Tensor, ...]:
+        """A whole batch as one fancy index per tensor."""
+        rows = np.asarray(indices, dtype=np.intp)
+        return tuple(minitorch.from_numpy(array[rows]) for array in self._arrays)
+
+    def __len__(self) -> int:
+        return len(self._arrays[0])
