@@ -50,29 +50,27 @@ def run_backward(
     (this is :func:`minitorch.autograd.grad`).
     """
     Tensor = tensors.Tensor
-    pending: dict = {}  # node -> list of gradients, one per output of the node
+    pending: dict = {}  # node -> list of the gradients arrived so far, one per output of the node
     captured = _capture_slots(inputs)
     results: list = [None] * len(inputs) if inputs is not None else []
-    handed_out = {id(g) for g in output_grads}  # arrays already owned by someone
+    handed_out = {id(g) for g in output_grads}  # arrays someone else already owns
 
     def send(edge: tuple, grad: Any) -> None:
         target, index = edge
-        if isinstance(target, Tensor):
-            slot = captured.get(id(target)) if inputs is not None else None
-            if slot is not None:
-                results[slot] = grad if results[slot] is None else results[slot] + grad
-            elif inputs is None:
+        if isinstance(target, Tensor):  # a leaf
+            if inputs is None:
                 _accumulate_into_leaf(target, grad, handed_out)
+            elif id(target) in captured:
+                _collect(results, captured[id(target)], grad)
             return
         grads = pending.get(target)
         if grads is None:
-            grads = pending[target] = [None] * max(1, len(target._output_meta))
+            pending[target] = grads = [None] * (len(target._output_meta) or 1)
         grads[index] = grad if grads[index] is None else grads[index] + grad
 
     roots = []
     for output, grad in zip(outputs, output_grads):
-        edge = (output.grad_fn, output._output_nr) if output.grad_fn is not None else (output, 0)
-        send(edge, grad)
+        send((output.grad_fn, output._output_nr) if output.grad_fn is not None else (output, 0), grad)
         if output.grad_fn is not None:
             roots.append(output.grad_fn)
 
@@ -82,10 +80,11 @@ def run_backward(
             continue
         if node._hooks:
             grads = _run_node_hooks(node, grads)
-        for index, grad in enumerate(grads):
-            slot = captured.get((id(node), index)) if inputs is not None else None
-            if slot is not None and grad is not None:
-                results[slot] = grad if results[slot] is None else results[slot] + grad
+        if captured:
+            for index, grad in enumerate(grads):
+                slot = captured.get((id(node), index))
+                if slot is not None and grad is not None:
+                    _collect(results, slot, grad)
         input_grads = node._run_backward(grads)
         if not retain_graph:
             node._release()
@@ -93,6 +92,10 @@ def run_backward(
             if edge is not None and grad is not None:
                 send(edge, grad)
     return results if inputs is not None else None
+
+
+def _collect(results: list, slot: int, grad: Any) -> None:
+    results[slot] = grad if results[slot] is None else results[slot] + grad
 
 
 def _capture_slots(inputs: Optional[Sequence[Any]]) -> dict:

@@ -42,21 +42,16 @@ class Function:
         y = MyReLU.apply(x)
     """
 
-    __slots__ = (
-        "needs_input_grad", "next_functions", "_recording", "_saved", "_saved_versions",
-        "_released", "_hooks", "_output_meta", "_non_differentiable", "__dict__", "__weakref__",
-    )
-
-    def __init__(self) -> None:
-        self.needs_input_grad: tuple = ()
-        self.next_functions: tuple = ()
-        self._recording = False
-        self._saved: tuple = ()
-        self._saved_versions: tuple = ()
-        self._released = False
-        self._hooks: Optional[dict] = None
-        self._output_meta: tuple = ()
-        self._non_differentiable: tuple = ()
+    # Defaults shared by every node; a node sets its own values only where they differ.
+    needs_input_grad: tuple = ()
+    next_functions: tuple = ()
+    _recording = False
+    _saved: tuple = ()
+    _saved_versions: tuple = ()
+    _released = False
+    _hooks: Optional[dict] = None
+    _output_meta: tuple = ()
+    _non_differentiable: tuple = ()
 
     @staticmethod
     def forward(ctx: "Function", *args: Any) -> Any:
@@ -103,31 +98,35 @@ class Function:
         """Run ``forward`` on ``args``; record this op in the graph if a gradient may be needed."""
         Tensor = tensors.Tensor
         ctx = cls()
+        arrays = []
         first = None
-        recording = False
+        any_requires_grad = False
         for arg in args:
             if isinstance(arg, Tensor):
                 if first is None:
                     first = arg
                 elif type(arg._data) is not type(first._data):
                     _raise_device_mismatch(cls, first, arg)
-                if arg.requires_grad:
-                    recording = grad_mode._grad_enabled
-        ctx._recording = recording
-        result = cls._forward(ctx, args)
+                any_requires_grad = any_requires_grad or arg._requires_grad
+                arrays.append(arg._data)
+            else:
+                arrays.append(arg)
+        recording = any_requires_grad and grad_mode._grad_enabled
+        if recording:
+            ctx._recording = True
+            ctx.needs_input_grad, ctx.next_functions = _edges(args)
+        result = cls._forward(ctx, args, arrays)
         if type(result) is tuple:
             outputs = tuple(cls._wrap(ctx, value, i) for i, value in enumerate(result))
             ctx._output_meta = tuple((out._data.shape, out._data.dtype) for out in outputs)
         else:
-            outputs = cls._wrap(ctx, result, 0)
-        if recording:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-            ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
+            outputs = Tensor._from_op(result, ctx if recording else None, 0)
+        if recording and ctx._saved:
             ctx._saved_versions = cls._versions_of_saved(ctx, args, outputs)
         return outputs
 
     @classmethod
-    def _forward(cls, ctx: "Function", args: tuple) -> Any:
+    def _forward(cls, ctx: "Function", args: tuple, arrays: list) -> Any:
         Tensor = tensors.Tensor
         with grad_mode.no_grad():
             result = cls.forward(ctx, *args)
@@ -137,17 +136,14 @@ class Function:
 
     @classmethod
     def _wrap(cls, ctx: "Function", value: Any, index: int) -> Any:
-        Tensor = tensors.Tensor
         if ctx._recording and id(value) not in ctx._non_differentiable:
-            return Tensor._from_op(value, ctx, index)
-        return Tensor._from_op(value, None, 0)
+            return tensors.Tensor._from_op(value, ctx, index)
+        return tensors.Tensor._from_op(value, None, 0)
 
     @staticmethod
     def _versions_of_saved(ctx: "Function", args: tuple, outputs: Any) -> tuple:
         """Version counters of the saved inputs/outputs, to detect in-place changes later."""
         Tensor = tensors.Tensor
-        if not ctx._saved:
-            return ()
         candidates = [a for a in args if isinstance(a, Tensor)]
         candidates += list(outputs) if type(outputs) is tuple else [outputs]
         found = []
@@ -213,21 +209,26 @@ class ArrayFunction(Function):
     __slots__ = ()
 
     @classmethod
-    def _forward(cls, ctx: Function, args: tuple) -> Any:
-        Tensor = tensors.Tensor
-        return cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args])
+    def _forward(cls, ctx: Function, args: tuple, arrays: list) -> Any:
+        return cls.forward(ctx, *arrays)
 
     def _backward(self, grads: list) -> Any:
         return type(self).backward(self, *grads)
 
 
-def _edge(tensor: Any) -> Edge:
-    """Where a gradient for ``tensor`` goes: its producing node, itself if a leaf, or nowhere."""
-    if not tensor.requires_grad:
-        return None
-    if tensor.grad_fn is not None:
-        return (tensor.grad_fn, tensor._output_nr)
-    return (tensor, 0)
+def _edges(args: tuple) -> tuple:
+    """Which inputs need a gradient, and where each one's gradient goes: to the node that
+    produced it, into the tensor itself if it is a leaf, or nowhere (``None``)."""
+    Tensor = tensors.Tensor
+    needs, edges = [], []
+    for arg in args:
+        if isinstance(arg, Tensor) and arg._requires_grad:
+            needs.append(True)
+            edges.append((arg.grad_fn, arg._output_nr) if arg.grad_fn is not None else (arg, 0))
+        else:
+            needs.append(False)
+            edges.append(None)
+    return tuple(needs), tuple(edges)
 
 
 def _array_of(value: Any) -> Any:
