@@ -7,6 +7,7 @@ asked for, so nothing on the CPU path needs it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 from types import ModuleType
 from typing import Any, Iterator, Optional, Union
@@ -30,8 +31,9 @@ def cupy_module() -> ModuleType:
     return _cupy
 
 
+@functools.lru_cache(maxsize=None)
 def cuda_is_available() -> bool:
-    """True when CuPy imports and sees at least one GPU."""
+    """True when CuPy imports and sees at least one GPU (asked once per process)."""
     try:
         return cupy_module().cuda.runtime.getDeviceCount() > 0
     except Exception:  # no CuPy, no driver or no GPU: all mean "not available"

@@ -44,7 +44,7 @@ class Tensor:
         """Wrap an existing NumPy/CuPy array (no copy). Use :func:`minitorch.tensor` for lists."""
         if isinstance(data, np.generic):
             data = np.asarray(data)
-        elif not hasattr(data, "__array_namespace__") and not isinstance(data, np.ndarray):
+        elif not isinstance(data, np.ndarray) and array_module(data) is np:
             raise TypeError(
                 f"Tensor() wraps a NumPy or CuPy array, got {type(data).__name__}; "
                 "use minitorch.tensor(data) to build a tensor from Python data"

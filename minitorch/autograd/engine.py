@@ -117,7 +117,7 @@ def _accumulate_into_leaf(leaf: Any, grad: Any, handed_out: set) -> None:
         if replaced is not None:
             grad = replaced._data
     if leaf.grad is None:
-        if id(grad) in handed_out or not grad.flags.owndata or not grad.flags.writeable:
+        if id(grad) in handed_out or not grad.flags.owndata or not getattr(grad.flags, "writeable", True):
             grad = grad.copy()
         handed_out.add(id(grad))
         leaf.grad = Tensor(grad)
