@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Sequence, Union
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 import minitorch
 from minitorch.utils.data import get_worker_info
@@ -143,13 +144,13 @@ class RandomCrop:
                 f"RandomCrop: crop size {self.size} is larger than the (padded) image size {(height, width)}"
             )
         rng = _numpy_rng(self.generator)
-        tops = rng.integers(0, height - crop_height + 1, size=count)
+        tops = rng.integers(0, height - crop_height + 1, size=count)  # one offset per image
         lefts = rng.integers(0, width - crop_width + 1, size=count)
-        rows = tops[:, None] + np.arange(crop_height)  # (N, crop_height): the rows image n keeps
-        columns = lefts[:, None] + np.arange(crop_width)  # (N, crop_width)
-        images = np.arange(count)[:, None, None]
-        crops = batch[images, rows[:, :, None], columns[:, None, :]]  # (N, crop_height, crop_width, C)
-        return _like(crops, image)
+        # Every possible crop of every image, as a view (nothing is copied yet):
+        # windows[n, top, left] is image n's crop at (top, left), of shape (C, crop_height, crop_width).
+        windows = sliding_window_view(batch, self.size, axis=(1, 2))
+        crops = windows[np.arange(count), tops, lefts]  # one gather for the whole batch: (N, C, h, w)
+        return _like(np.moveaxis(crops, 1, -1), image)
 
     def _pad(self, batch: np.ndarray) -> np.ndarray:
         left, top, right, bottom = self.padding
@@ -180,7 +181,8 @@ class RandomHorizontalFlip:
     def __call__(self, image: Image) -> Image:
         batch = _as_nhwc(image)
         flip = _numpy_rng(self.generator).random(len(batch)) < self.p  # one coin per image
-        flipped = np.where(flip[:, None, None, None], batch[:, :, ::-1], batch)
+        flipped = batch.copy()
+        flipped[flip] = batch[flip, :, ::-1]  # reverse the width axis of the chosen images
         return _like(flipped, image)
 
 
@@ -208,11 +210,11 @@ def _as_nhwc(image: Image) -> np.ndarray:
 
 
 def _like(batch: np.ndarray, image: Image) -> Image:
-    """Put an NHWC result back into the type and layout of ``image``."""
+    """Put an NHWC result back into the type and layout of ``image``, as a contiguous array."""
     result = batch if image.ndim == 4 else batch[0]
     if isinstance(image, minitorch.Tensor):
         return minitorch.from_numpy(np.ascontiguousarray(np.moveaxis(result, -1, -3)))
-    return result
+    return np.ascontiguousarray(result)
 
 
 def _height_width(size: int | Sequence[int]) -> tuple[int, int]:
