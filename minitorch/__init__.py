@@ -34,6 +34,7 @@ from minitorch.ops.shape import (
 )
 from minitorch.random import Generator, initial_seed, manual_seed
 from minitorch import cuda
+from minitorch.serialization import load, save
 
 float16 = half = dtypes.float16
 float32 = float = dtypes.float32
