@@ -1,0 +1,16 @@
+"""Optimizers and learning-rate schedules, shaped like ``torch.optim``.
+
+    optimizer = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+
+Read ``optimizer.py`` (parameter groups, state, state dicts) first, then one update rule:
+``sgd.py`` or ``adam.py``.
+"""
+from minitorch.optim.adam import Adam, AdamW
+from minitorch.optim.optimizer import Optimizer
+from minitorch.optim.sgd import SGD
+
+__all__ = ["Adam", "AdamW", "Optimizer", "SGD"]
