@@ -7,10 +7,11 @@
         optimizer.step()
 
 Read ``optimizer.py`` (parameter groups, state, state dicts) first, then one update rule:
-``sgd.py`` or ``adam.py``.
+``sgd.py`` or ``adam.py``; ``lr_scheduler.py`` changes ``group['lr']`` between epochs.
 """
+from minitorch.optim import lr_scheduler
 from minitorch.optim.adam import Adam, AdamW
 from minitorch.optim.optimizer import Optimizer
 from minitorch.optim.sgd import SGD
 
-__all__ = ["Adam", "AdamW", "Optimizer", "SGD"]
+__all__ = ["Adam", "AdamW", "Optimizer", "SGD", "lr_scheduler"]
