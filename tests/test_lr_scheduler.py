@@ -1,4 +1,5 @@
 """Learning-rate schedules against PyTorch: the same rates, bit for bit, epoch after epoch."""
+import math
 import warnings
 
 import pytest
@@ -63,8 +64,6 @@ def test_changes_made_to_the_lr_from_outside_carry_on_as_in_torch(name, options)
 
 
 def test_cosine_annealing_follows_the_closed_form():
-    import math
-
     seen = sequence(minitorch, "CosineAnnealingLR", dict(T_max=10, eta_min=0.01), epochs=10)
     for t, (lr, _) in enumerate(seen):
         assert lr == pytest.approx(0.01 + (0.1 - 0.01) * (1 + math.cos(math.pi * t / 10)) / 2, rel=1e-12)

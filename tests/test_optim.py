@@ -241,15 +241,14 @@ def trained(name, steps=3, **options):
 
 
 def test_state_dict_has_torchs_layout():
-    groups = lambda lib, params: [{"params": params[:1], "lr": 0.1}, {"params": params[1:]}]  # noqa: E731
-    ours = optim.SGD(groups(MT, MT.params(initial_values(np.float64))), lr=0.05, momentum=0.9)
-    torch_params = TORCH.params(initial_values(np.float64))
-    theirs = torch.optim.SGD(groups(TORCH, torch_params), lr=0.05, momentum=0.9)
-    for optimizer, lib in ((ours, MT), (theirs, TORCH)):
-        params = [p for group in optimizer.param_groups for p in group["params"]]
+    optimizers = []
+    for lib in (MT, TORCH):
+        params = lib.params(initial_values(np.float64))
+        optimizers.append(lib.optim.SGD([{"params": params[:1], "lr": 0.1}, {"params": params[1:]}],
+                                        lr=0.05, momentum=0.9))
         lib.set_grads(params, gradient_stream(np.float64, 1)[0])
-        optimizer.step()
-    mine, reference = ours.state_dict(), theirs.state_dict()
+        optimizers[-1].step()
+    mine, reference = (optimizer.state_dict() for optimizer in optimizers)
     assert list(mine) == ["state", "param_groups"]
     assert mine["state"].keys() == reference["state"].keys() == {0, 1, 2}
     for index in range(3):
