@@ -23,7 +23,7 @@ import re
 import secrets
 import zipfile
 from collections import OrderedDict
-from typing import Any, BinaryIO, Dict, List, Union
+from typing import Any, BinaryIO, Dict, List, Optional, Union
 
 import numpy as np
 
@@ -50,8 +50,11 @@ def save(obj: Any, f: PathOrFile) -> None:
         _write_atomically(os.fspath(f), arrays)
 
 
-def load(f: PathOrFile, map_location: Any = None) -> Any:
-    """Read what :func:`save` wrote; tensors come back on the CPU, or on ``map_location``."""
+def load(f: PathOrFile, map_location: Any = None, weights_only: Optional[bool] = None) -> Any:
+    """Read what :func:`save` wrote; tensors come back on the CPU, or on ``map_location``.
+
+    ``weights_only`` is accepted for PyTorch compatibility: a minitorch checkpoint only ever holds data.
+    """
     target = CPU if map_location is None else _as_device(map_location)
     if hasattr(f, "read"):
         return _read(f, getattr(f, "name", repr(f)), target)
@@ -76,9 +79,10 @@ def _encode(obj: Any, path: List[str], arrays: Dict[str, np.ndarray]) -> Any:
     if isinstance(obj, dict):
         items = [[_encode_key(key, path), _encode(value, path + [str(key)], arrays)] for key, value in obj.items()]
         return {"type": "ordered_dict" if isinstance(obj, OrderedDict) else "dict", "items": items}
+    hint = "; save its .state_dict() instead" if hasattr(obj, "state_dict") else ""
     raise TypeError(
         f"minitorch.save can't store a {type(obj).__name__} (at {_where(path)}): it saves tensors, "
-        "dicts, lists, tuples, None, bools, ints, floats and strings"
+        f"dicts, lists, tuples, None, bools, ints, floats and strings{hint}"
     )
 
 

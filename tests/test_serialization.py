@@ -13,6 +13,7 @@ import pytest
 import torch
 
 import minitorch
+import minitorch.optim
 from minitorch.nn.parameter import Parameter
 from minitorch.serialization import STRUCTURE
 
@@ -183,6 +184,17 @@ def test_unsupported_objects_are_refused_with_where_they_are(tmp_path):
     with pytest.raises(TypeError, match="dict key of type Tensor"):
         minitorch.save({minitorch.ones(1): 1}, tmp_path / "checkpoint.npz")
     assert os.listdir(tmp_path) == []
+
+
+def test_objects_with_a_state_dict_point_to_it(tmp_path):
+    optimizer = minitorch.optim.SGD([Parameter(minitorch.ones(1))])
+    with pytest.raises(TypeError, match=r"can't store a SGD .*save its .state_dict\(\) instead"):
+        minitorch.save(optimizer, tmp_path / "checkpoint.npz")
+
+
+def test_weights_only_is_accepted_as_in_torch(tmp_path):
+    obj = checkpoint_like()
+    assert_same(round_trip(obj, tmp_path, weights_only=True), obj)
 
 
 def test_map_location_must_be_a_device(tmp_path):
