@@ -22,5 +22,13 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    def __deepcopy__(self, memo: dict) -> "Parameter":
+        """``copy.deepcopy(model)`` works (pickling stays refused): new memory, same flags and grad."""
+        copied = Parameter(self._data.copy(), self.requires_grad)
+        if self.grad is not None:
+            copied.grad = Tensor(self.grad._data.copy())
+        memo[id(self)] = copied
+        return copied
+
     def __reduce_ex__(self, protocol: Any) -> Any:
         raise TypeError("minitorch saves parameters with minitorch.save (.npz), not pickle")
