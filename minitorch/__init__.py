@@ -34,6 +34,7 @@ from minitorch.ops.shape import (
 )
 from minitorch.random import Generator, initial_seed, manual_seed
 from minitorch import cuda
+from minitorch import nn, optim  # last: they build on the above; `torch.nn.Module` works after `import minitorch as torch`
 from minitorch.serialization import load, save
 
 float16 = half = dtypes.float16

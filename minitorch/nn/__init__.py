@@ -1,2 +1,23 @@
-"""Neural-network building blocks: Module, layers, losses, functional, init."""
+"""Neural-network building blocks: ``Module``, layers, losses, ``functional`` and ``init``.
+
+``import minitorch.nn as nn`` gives the same names as ``torch.nn``: ``nn.Module``,
+``nn.Conv2d``, ``nn.CrossEntropyLoss``, ``nn.functional`` (usually imported as ``F``) ...
+"""
 from minitorch.nn.parameter import Parameter
+from minitorch.nn.module import Module
+from minitorch.nn import functional, init
+from minitorch.nn.containers import ModuleDict, ModuleList, Sequential
+from minitorch.nn.modules.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from minitorch.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
+from minitorch.nn.modules.conv import Conv2d
+from minitorch.nn.modules.dropout import Dropout
+from minitorch.nn.modules.flatten import Flatten
+from minitorch.nn.modules.linear import Identity, Linear
+from minitorch.nn.modules.loss import CrossEntropyLoss, MSELoss, NLLLoss
+from minitorch.nn.modules.pooling import AvgPool2d, MaxPool2d
+
+__all__ = [
+    "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Flatten",
+    "Identity", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList",
+    "NLLLoss", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
+]

@@ -6,8 +6,8 @@ indices. Each row i has a weight ``w[yᵢ]`` (1 without class weights, 0 where
 ``yᵢ == ignore_index``); ``reduction='mean'`` divides the summed loss by Σ w[yᵢ], as PyTorch.
 
 Cross-entropy is one node, not log_softmax followed by nll_loss: its gradient with respect
-to the logits is simply ``(softmax − one_hot) · scale``, and computing that directly saves
-the intermediate graph, temporaries and an exp.
+to the logits is simply ``(softmax − one_hot) · scale``, computed directly in one pass over
+the (M, C) scores instead of backpropagating through two nodes and their temporaries.
 """
 from __future__ import annotations
 

@@ -1,0 +1,61 @@
+"""``minitorch.nn.functional`` (``F``): the layers' maths as plain functions of tensors.
+
+A layer (``nn.Linear``) owns its parameters and calls the function here (``F.linear``) with
+them; stateless steps (``F.relu``, ``F.max_pool2d``, ``F.cross_entropy``) are usually called
+directly in ``forward``. Each function is one op of ``minitorch/ops``: read its forward and
+backward there.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minitorch.backend import to_device
+from minitorch.ops.activation import log_softmax, softmax
+from minitorch.ops.conv import conv2d
+from minitorch.ops.elementwise import relu as _relu
+from minitorch.ops.elementwise import sigmoid, tanh
+from minitorch.ops.inplace import relu_
+from minitorch.ops.linear import linear
+from minitorch.ops.loss import cross_entropy, mse_loss, nll_loss
+from minitorch.ops.normalization import batch_norm
+from minitorch.ops.padding import pad
+from minitorch.ops.pool import avg_pool2d, max_pool2d
+from minitorch.ops.shape import flatten
+from minitorch.random import rng_of
+from minitorch.tensor import Tensor
+
+__all__ = [
+    "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "flatten", "linear",
+    "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "pad", "relu", "relu_", "sigmoid",
+    "softmax", "tanh",
+]
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0), elementwise (``inplace=True`` overwrites ``input``)."""
+    return relu_(input) if inplace else _relu(input)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """In training, zero each element with probability ``p`` and scale the rest by 1/(1−p),
+    so the expected value is unchanged; outside training, return ``input`` as it is.
+
+    The gradient flows through the same mask: ``input * mask`` is an ordinary product.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    mask = Tensor(to_device(dropout_mask(input.shape, p, input.dtype), input.device))
+    return input.mul_(mask) if inplace else input * mask
+
+
+def dropout_mask(shape: tuple, p: float, dtype: Any) -> Any:
+    """0 with probability ``p``, else 1/(1−p), drawn from the default generator (on the CPU)."""
+    keep = rng_of(None).random(shape, dtype=np.float32) >= p
+    mask = keep.astype(dtype)
+    if p < 1.0:
+        mask *= 1.0 / (1.0 - p)
+    return mask

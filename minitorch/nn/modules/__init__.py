@@ -1,0 +1,1 @@
+"""The layers of ``minitorch.nn``, one file per kind."""
