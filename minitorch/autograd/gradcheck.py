@@ -89,8 +89,8 @@ def _numerical_jacobian(func: Callable[..., Any], inputs: tuple, in_index: int, 
             minus = _outputs_of(func, inputs)[out_index]._cpu_array().astype(np.float64).reshape(-1)
             values[position] = original
             columns.append((plus - minus) / (2 * eps))
-    if not columns:
-        return np.zeros((0, 0))
+    if not columns:  # an empty input: a Jacobian with no columns
+        return np.zeros((_outputs_of(func, inputs)[out_index].numel(), 0))
     return np.stack(columns, axis=1)
 
 

@@ -148,7 +148,10 @@ class Pow(ArrayFunction):
         grad_a = grad_b = None
         with np.errstate(divide="ignore", invalid="ignore"):
             if need_a:
-                local = xp.where(b == 0, 0, b * a ** (b - 1)) if hasattr(b, "shape") else b * a ** (b - 1) * (b != 0)
+                if hasattr(b, "shape"):
+                    local = xp.where(b == 0, 0, b * a ** (b - 1))
+                else:  # a Python exponent; x**0 is constant, its gradient 0 even at x = 0
+                    local = b * a ** (b - 1) if b != 0 else xp.zeros_like(a)
                 grad_a = unbroadcast(grad * local, _shape_of(a))
             if need_b:
                 local = xp.where((a == 0) & (b >= 0), 0, out * xp.log(a))

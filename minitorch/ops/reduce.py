@@ -5,6 +5,7 @@ it to every element, ``mean`` divides it by the count, ``max`` sends it to the m
 """
 from __future__ import annotations
 
+import builtins
 from collections import namedtuple
 from typing import Any, Optional, Sequence, Union
 
@@ -27,7 +28,7 @@ def normalize_dims(dim: Dims, ndim: int) -> Optional[tuple]:
     axes = tuple(sorted({_normalize_dim(d, ndim) for d in dims}))
     if len(axes) != len(dims):
         raise RuntimeError(f"dim {list(dims)} appears multiple times in the list of dims")
-    return axes
+    return axes if ndim else None  # a 0-d tensor accepts dim 0 or -1: it reduces over nothing
 
 
 def expand_back(grad: Any, axes: Optional[tuple], keepdim: bool, shape: tuple) -> Any:
@@ -69,7 +70,7 @@ class Mean(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d(mean x)/dxᵢ = 1/n."""
-        scaled = grad / _count(ctx.shape, ctx.axes)
+        scaled = grad / builtins.max(_count(ctx.shape, ctx.axes), 1)  # over 0 elements: nothing to scale
         return expand_back(scaled, ctx.axes, ctx.keepdim, ctx.shape), None, None
 
 
@@ -78,7 +79,7 @@ class Var(ArrayFunction):
     def forward(ctx, x, axes, correction, keepdim):
         mean = x.mean(axis=axes, keepdims=True)
         centered = x - mean
-        denominator = max(_count(x.shape, axes) - correction, 0)
+        denominator = builtins.max(_count(x.shape, axes) - correction, 0)
         ctx.save_for_backward(centered)
         ctx.axes, ctx.keepdim, ctx.denominator = axes, keepdim, denominator
         return (centered * centered).sum(axis=axes, keepdims=keepdim) / denominator
@@ -175,11 +176,11 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -
         from minitorch.ops.elementwise import maximum, minimum
 
         return maximum(input, dim) if largest else minimum(input, dim)
-    if input.numel() == 0:
-        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
     if dim is None:
+        _check_not_empty(input, None, name)
         return MaxMinAll.apply(input, largest)
     axis = _normalize_dim(dim, input.ndim)
+    _check_not_empty(input, axis, name)
     if input.ndim == 0:
         return ValuesIndices(input, Tensor(array_module(input._data).zeros((), dtypes.int64)))
     return ValuesIndices(*MaxMinDim.apply(input, axis, keepdim, largest))
@@ -205,8 +206,20 @@ def argmin(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> T
     return _arg_extreme(input, dim, keepdim, "argmin")
 
 
+def _check_not_empty(input: Tensor, axis: Optional[int], name: str) -> None:
+    """max/min/argmax/argmin have no answer over zero elements (PyTorch's errors)."""
+    if axis is None and input.numel() == 0:
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument."
+        )
+    if axis is not None and input.ndim and input.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+
+
 def _arg_extreme(input: Tensor, dim: Optional[int], keepdim: bool, name: str) -> Tensor:
     data = input._data
+    _check_not_empty(input, None if dim is None else _normalize_dim(dim, data.ndim), name)
     if dim is None:
         index = getattr(data.reshape(-1), name)()
         result = index.reshape((1,) * data.ndim) if keepdim else index
