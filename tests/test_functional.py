@@ -19,7 +19,8 @@ SEEDS = st.integers(0, 2**32 - 1)
 @given(shapes(min_dims=0, max_dims=2, max_side=3), st.integers(1, 4), st.integers(1, 4), st.booleans(), SEEDS)
 def test_linear_matches_torch(batch: tuple, in_features: int, out_features: int, with_bias: bool, seed: int) -> None:
     rng = np.random.default_rng(seed)
-    x, weight = leaves(rng.standard_normal(batch + (in_features,))), leaves(rng.standard_normal((out_features, in_features)))
+    x = leaves(rng.standard_normal(batch + (in_features,)))
+    weight = leaves(rng.standard_normal((out_features, in_features)))
     bias = leaves(rng.standard_normal(out_features)) if with_bias else (None, None)
     ours, theirs = F.linear(x[0], weight[0], bias[0]), TF.linear(x[1], weight[1], bias[1])
     assert_close(ours, theirs)
@@ -188,12 +189,16 @@ def test_pad_errors() -> None:
 
 # ----- batch_norm -----
 @settings(max_examples=25)
-@given(st.integers(2, 4), st.integers(1, 3), st.lists(st.integers(1, 3), max_size=2), st.booleans(), st.booleans(), SEEDS)
-def test_batch_norm_matches_torch(batch: int, channels: int, spatial: list, training: bool, affine: bool, seed: int) -> None:
+@given(st.integers(2, 4), st.integers(1, 3), st.lists(st.integers(1, 3), max_size=2), st.booleans(), st.booleans(),
+       SEEDS)
+def test_batch_norm_matches_torch(batch: int, channels: int, spatial: list, training: bool, affine: bool,
+                                  seed: int) -> None:
     rng = np.random.default_rng(seed)
     x = leaves(rng.standard_normal((batch, channels, *spatial)) * 2 + 1)
-    weight, bias = (leaves(rng.standard_normal(channels)), leaves(rng.standard_normal(channels))) if affine else ((None, None),) * 2
-    running = [(minitorch.tensor(stat), torch.tensor(stat)) for stat in (rng.standard_normal(channels), rng.uniform(0.5, 2, channels))]
+    weight, bias = (leaves(rng.standard_normal(channels)), leaves(rng.standard_normal(channels))) if affine \
+        else ((None, None), (None, None))
+    statistics = (rng.standard_normal(channels), rng.uniform(0.5, 2, channels))
+    running = [(minitorch.tensor(stat), torch.tensor(stat)) for stat in statistics]
     ours = F.batch_norm(x[0], running[0][0], running[1][0], weight[0], bias[0], training, 0.3, 1e-3)
     theirs = TF.batch_norm(x[1], running[0][1], running[1][1], weight[1], bias[1], training, 0.3, 1e-3)
     assert_close(ours, theirs)

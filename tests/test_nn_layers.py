@@ -124,7 +124,8 @@ BATCH_NORMS = [
 
 
 @pytest.mark.parametrize("name, shape, options", BATCH_NORMS, ids=str)
-def test_batch_norm_trains_and_evaluates_like_torch(name: str, shape: tuple, options: dict, rng: np.random.Generator) -> None:
+def test_batch_norm_trains_and_evaluates_like_torch(name: str, shape: tuple, options: dict,
+                                                   rng: np.random.Generator) -> None:
     make = lambda nn_: getattr(nn_, name)(shape[1], **options)  # noqa: E731
     theirs, ours = make(torch.nn).double(), make(nn).double()
     with torch.no_grad():
@@ -236,7 +237,8 @@ NONLINEARITIES = [("linear", None), ("conv2d", None), ("sigmoid", None), ("tanh"
 
 @pytest.mark.parametrize("nonlinearity, param", NONLINEARITIES)
 def test_calculate_gain_matches_torch(nonlinearity: str, param) -> None:
-    assert nn.init.calculate_gain(nonlinearity, param) == pytest.approx(torch.nn.init.calculate_gain(nonlinearity, param))
+    expected = torch.nn.init.calculate_gain(nonlinearity, param)
+    assert nn.init.calculate_gain(nonlinearity, param) == pytest.approx(expected)
 
 
 def test_calculate_gain_errors() -> None:

@@ -123,6 +123,8 @@ def test_load_state_dict_copies_into_the_same_parameter_objects() -> None:
     result = layer.load_state_dict({"weight": np.ones((3, 2)), "bias": minitorch.zeros(3, dtype=minitorch.float64)})
     assert layer.weight is weight and weight.dtype == minitorch.float32 and weight.requires_grad
     assert weight.tolist() == [[1.0, 1.0]] * 3 and layer.bias.tolist() == [0.0] * 3
+    layer.load_state_dict({"weight": torch.full((3, 2), 2.0), "bias": torch.ones(3)})  # anything np.asarray takes
+    assert weight.tolist() == [[2.0, 2.0]] * 3 and layer.bias.tolist() == [1.0] * 3
     assert repr(result) == "<All keys matched successfully>"
     assert result.missing_keys == [] and result.unexpected_keys == []
 

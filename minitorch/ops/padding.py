@@ -6,7 +6,7 @@ the backward cuts that middle back out of the gradient.
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from typing import Optional, Sequence
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module

@@ -27,9 +27,10 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        self.register_parameter("weight", Parameter(ones(num_features, device=device, dtype=dtype)) if affine else None)
-        has_bias = affine and bias
-        self.register_parameter("bias", Parameter(zeros(num_features, device=device, dtype=dtype)) if has_bias else None)
+        weight = Parameter(ones(num_features, device=device, dtype=dtype)) if affine else None
+        bias = Parameter(zeros(num_features, device=device, dtype=dtype)) if affine and bias else None
+        self.register_parameter("weight", weight)
+        self.register_parameter("bias", bias)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, device=device, dtype=dtype))
             self.register_buffer("running_var", ones(num_features, device=device, dtype=dtype))

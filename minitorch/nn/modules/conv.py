@@ -38,7 +38,8 @@ class Conv2d(Module):
         self.groups = groups
         self.padding_mode = padding_mode
         self.output_padding = (0, 0)
-        self.weight = Parameter(empty((out_channels, in_channels // groups) + self.kernel_size, device=device, dtype=dtype))
+        weight_shape = (out_channels, in_channels // groups) + self.kernel_size
+        self.weight = Parameter(empty(weight_shape, device=device, dtype=dtype))
         if bias:
             self.bias = Parameter(empty(out_channels, device=device, dtype=dtype))
         else:
