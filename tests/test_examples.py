@@ -2,7 +2,8 @@
 
 The teaching scripts take seconds. ``cifar_cnn.py`` trains end to end on the real CIFAR-10
 subset shared next to the repository (``../shared/datasets/cifar10-subset``); a clone without
-it skips those tests. They are marked ``slow`` (``pytest -m "not slow"`` leaves them out).
+it skips those tests. They are marked ``slow`` (``pytest -m "not slow"`` leaves them out). The
+PyTorch counterpart ``benchmarks/cifar_cnn_torch.py`` must start from the very same point.
 """
 from __future__ import annotations
 
@@ -37,10 +38,10 @@ ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", 
 
 
 def run(script: str, *args: object, cwd: Path, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run ``examples/<script>`` with this interpreter; minitorch importable even when not installed."""
+    """Run ``<script>`` (relative to the repository) with this interpreter; minitorch importable even when not installed."""
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / script), *map(str, args)],
+        [sys.executable, str(ROOT / script), *map(str, args)],
         cwd=cwd,  # a temporary folder: nothing is written into the repository
         env={**ONE_THREAD, **os.environ, "PYTHONPATH": path},
         capture_output=True,
@@ -53,19 +54,19 @@ def run(script: str, *args: object, cwd: Path, check: bool = True, timeout: floa
 
 
 def cifar(tmp_path: Path, *args: object, check: bool = True) -> subprocess.CompletedProcess:
-    return run("cifar_cnn.py", "--data", SUBSET, *args, cwd=tmp_path, check=check)
+    return run("examples/cifar_cnn.py", "--data", SUBSET, *args, cwd=tmp_path, check=check)
 
 
 # ----- teaching scripts -----
 
 
 def test_autograd_demo(tmp_path: Path) -> None:
-    out = run("autograd_demo.py", cwd=tmp_path, timeout=60).stdout
+    out = run("examples/autograd_demo.py", cwd=tmp_path, timeout=60).stdout
     assert "y = 7.0" in out and "dy/dw = 3.0" in out and "dy/db = 1.0" in out
 
 
 def test_linear_regression_finds_the_plane(tmp_path: Path) -> None:
-    out = run("linear_regression.py", cwd=tmp_path, timeout=60).stdout
+    out = run("examples/linear_regression.py", cwd=tmp_path, timeout=60).stdout
     for line in ("by hand  w =", "nn.Linear w ="):
         fitted = re.search(re.escape(line) + r" \[(\S+), (\S+)\], b = (\S+)", out)
         assert fitted, out
@@ -73,7 +74,7 @@ def test_linear_regression_finds_the_plane(tmp_path: Path) -> None:
 
 
 def test_mlp_separates_the_spirals(tmp_path: Path) -> None:
-    out = run("mlp.py", cwd=tmp_path, timeout=60).stdout
+    out = run("examples/mlp.py", cwd=tmp_path, timeout=60).stdout
     mlp, linear = map(float, re.search(r"MLP (\S+)%, linear model (\S+)%", out).groups())
     assert mlp >= 95 and linear < 75, out
 
@@ -139,5 +140,18 @@ def test_cifar_cnn_resume_repeats_an_uninterrupted_run(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(minitorch.cuda.is_available(), reason="checks the message shown when there is no GPU")
 def test_cifar_cnn_says_when_cuda_is_missing(tmp_path: Path) -> None:
-    result = run("cifar_cnn.py", "--device", "cuda", cwd=tmp_path, check=False, timeout=60)
+    result = run("examples/cifar_cnn.py", "--device", "cuda", cwd=tmp_path, check=False, timeout=60)
     assert result.returncode == 2 and "needs CuPy and an NVIDIA GPU" in result.stderr
+
+
+@pytest.mark.slow
+@needs_subset
+def test_torch_counterpart_starts_from_the_same_point(tmp_path: Path) -> None:
+    """benchmarks/cifar_cnn_torch.py: same weights, same batches, so the first losses agree with minitorch's."""
+    pytest.importorskip("torch")
+    quick = ("--data", SUBSET, "--limit-train", 128, "--limit-test", 64, "--epochs", 1)
+    ours = run("examples/cifar_cnn.py", *quick, "--json", "ours.json", cwd=tmp_path).stdout
+    theirs = run("benchmarks/cifar_cnn_torch.py", *quick, "--json", "theirs.json", cwd=tmp_path).stdout
+    assert LAST_LINE.fullmatch(ours.strip().splitlines()[-1]) and LAST_LINE.fullmatch(theirs.strip().splitlines()[-1])
+    ours, theirs = (json.loads((tmp_path / name).read_text())["history"][0] for name in ("ours.json", "theirs.json"))
+    assert ours["batch_losses"] == pytest.approx(theirs["batch_losses"], abs=1e-4)
