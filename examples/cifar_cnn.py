@@ -6,7 +6,7 @@ Run it from the repository root, after ``pip install -e ".[example]"``::
     python examples/cifar_cnn.py --epochs 3
 
     # offline: a folder that holds cifar-10-python.tar.gz, e.g. the real subset shared next to
-    # the project (5,170 training / 1,017 test images; about a minute on a laptop)
+    # the project (5,170 training / 1,017 test images; 3 epochs take about 20 s on one CPU core)
     python examples/cifar_cnn.py --data ../shared/datasets/cifar10-subset --epochs 3
 
     # another model, augmentation, a GPU, a checkpoint per epoch, loss and accuracy curves
