@@ -22,7 +22,7 @@ from minitorch.creation import (
     rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
 from minitorch.ops.elementwise import (
-    abs, add, allclose, clamp, clip, div, eq, equal, exp, ge, gt, isfinite, isnan, le, log,
+    abs, add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, clip, div, eq, equal, exp, ge, gt, isfinite, isnan, le, log,
     logical_not, lt, masked_fill, maximum, minimum, mul, ne, neg, pow, relu, sigmoid, sqrt, square,
     sub, tanh, where,
 )

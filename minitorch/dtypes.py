@@ -46,14 +46,18 @@ def is_floating(dtype: np.dtype) -> bool:
 
 
 def promote(a: np.dtype, a_ndim: int, b: np.dtype, b_ndim: int) -> np.dtype:
-    """Result dtype of a binary op on two tensors (PyTorch's rule for 0-dim operands)."""
+    """Result dtype of a binary op on two tensors, by PyTorch's rules.
+
+    The higher category (bool < integer < float) wins: ``int64 + float16`` is float16, not
+    NumPy's float64. Within one category a dimensioned tensor beats a 0-dim one
+    (``float32 vector * float64 0-dim`` stays float32); otherwise the wider dtype wins.
+    """
     if a == b:
         return a
+    if _CATEGORY[a.kind] != _CATEGORY[b.kind]:
+        return a if _CATEGORY[a.kind] > _CATEGORY[b.kind] else b
     if (a_ndim == 0) != (b_ndim == 0):
-        dimensioned, zero_dim = (a, b) if b_ndim == 0 else (b, a)
-        if _CATEGORY[zero_dim.kind] <= _CATEGORY[dimensioned.kind]:
-            return dimensioned
-        return default_float if zero_dim.kind == "f" else int64
+        return a if b_ndim == 0 else b
     return np.promote_types(a, b)
 
 

@@ -283,8 +283,10 @@ class Tensor:
         return _RemovableHook(self, hook)
 
     def retain_grad(self) -> None:
-        """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
-        if self.grad_fn is None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward (as its hooks left it)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self.retains_grad:
             return
         import weakref
 
@@ -295,7 +297,14 @@ class Tensor:
             if tensor is not None:
                 tensor.grad = grad.clone() if tensor.grad is None else tensor.grad + grad
 
+        store.retains_grad = True
         self.grad_fn.register_hook(self._output_nr, store)
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for a non-leaf tensor whose ``.grad`` backward will fill (see :meth:`retain_grad`)."""
+        hooks = self.grad_fn._hooks.get(self._output_nr, ()) if self.grad_fn and self.grad_fn._hooks else ()
+        return any(getattr(hook, "retains_grad", False) for hook in hooks)
 
     # ----- Python protocol -----
     def __repr__(self) -> str:

@@ -26,6 +26,11 @@ _METHODS = {
     "where": lambda self, condition, other: ew.where(condition, self, other),
     "masked_fill": ew.masked_fill, "clone": ew.clone, "isnan": ew.isnan, "isfinite": ew.isfinite,
     "logical_not": ew.logical_not, "equal": ew.equal, "allclose": ew.allclose,
+    # masks: ~m, m & n, m | n, m ^ n (bool or integer tensors)
+    "bitwise_not": ew.bitwise_not, "bitwise_and": ew.bitwise_and, "bitwise_or": ew.bitwise_or,
+    "bitwise_xor": ew.bitwise_xor, "__invert__": ew.bitwise_not, "__and__": ew.bitwise_and,
+    "__rand__": ew.bitwise_and, "__or__": ew.bitwise_or, "__ror__": ew.bitwise_or,
+    "__xor__": ew.bitwise_xor, "__rxor__": ew.bitwise_xor,
     # comparisons (bool tensors, no gradient)
     "eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge,
     "__eq__": ew.eq, "__ne__": ew.ne, "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt, "__ge__": ew.ge,

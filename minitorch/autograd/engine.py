@@ -110,7 +110,11 @@ def _capture_slots(inputs: Optional[Sequence[Any]]) -> dict:
 
 
 def _accumulate_into_leaf(leaf: Any, grad: Any, handed_out: set) -> None:
-    """``leaf.grad += grad``; the first gradient is stored without a copy when nobody else owns it."""
+    """``leaf.grad += grad``; the first gradient is stored without a copy when nobody else owns it.
+
+    The sum is computed out of place: an array stored without a copy may also be on its way
+    to other nodes of this graph (``x + a`` sends one array to both), and must not change.
+    """
     Tensor = tensors.Tensor
     for hook in leaf._hooks or ():
         replaced = hook(Tensor(grad))
@@ -122,15 +126,19 @@ def _accumulate_into_leaf(leaf: Any, grad: Any, handed_out: set) -> None:
         handed_out.add(id(grad))
         leaf.grad = Tensor(grad)
     else:
-        leaf.grad._data += grad
+        leaf.grad._data = leaf.grad._data + grad
         leaf.grad._version_counter.value += 1
+
+
+def _retains_grad(hook: Any) -> bool:
+    return getattr(hook, "retains_grad", False)
 
 
 def _run_node_hooks(node: Function, grads: list) -> list:
     Tensor = tensors.Tensor
     grads = list(grads)
     for index, hooks in node._hooks.items():
-        for hook in hooks:
+        for hook in sorted(hooks, key=_retains_grad):  # retain_grad() stores the grad after the other hooks
             if grads[index] is not None:
                 replaced = hook(Tensor(grads[index]))
                 if replaced is not None:

@@ -78,7 +78,7 @@ class Function:
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         """Outputs (e.g. indices) that never carry a gradient."""
-        self._non_differentiable = tuple(id(output) for output in outputs)
+        self._non_differentiable = tuple(id(_array_of(output)) for output in outputs)
 
     def name(self) -> str:
         return f"{type(self).__name__}Backward"
@@ -148,8 +148,8 @@ class Function:
         candidates += list(outputs) if type(outputs) is tuple else [outputs]
         found = []
         for saved in ctx._saved:
-            for tensor in candidates:
-                if saved is tensor or saved is tensor._data:
+            for tensor in candidates:  # a Function's forward saves Tensors, an ArrayFunction's arrays
+                if saved is tensor or _array_of(saved) is tensor._data:
                     found.append((tensor._version_counter, tensor._version_counter.value))
                     break
         return tuple(found)

@@ -23,10 +23,10 @@ Operand = Union[Tensor, Number]
 # ----- turning operands into tensors of one dtype, as PyTorch does -----
 def as_operand(value: Any, like: Tensor) -> Operand:
     """Python numbers stay numbers; NumPy scalars become numbers; arrays and lists become tensors."""
+    if isinstance(value, np.generic):  # first: np.float64 is also a Python float
+        return value.item()
     if isinstance(value, (Tensor, int, float)):
         return value
-    if isinstance(value, np.generic):
-        return value.item()
     if isinstance(value, (np.ndarray, list, tuple)) or hasattr(value, "__array_namespace__"):
         from minitorch.creation import tensor
 
@@ -45,10 +45,15 @@ def promote_operands(a: Tensor, b: Operand) -> tuple:
     return (a if dtype == a._data.dtype else cast(a, dtype)), b
 
 
-def binary(op: type, a: Any, b: Any, reflected: bool = False) -> Tensor:
-    """Apply a binary op (``b op a`` when ``reflected``), with promotion and clear shape errors."""
+def binary(op: type, a: Any, b: Any, reflected: bool = False, floating: bool = False) -> Tensor:
+    """Apply a binary op (``b op a`` when ``reflected``), with promotion and clear shape errors.
+
+    ``floating``: the result is a float even for integer operands (true division).
+    """
     b = as_operand(b, a)
     a, b = promote_operands(a, b)
+    if floating and a._data.dtype.kind != "f":
+        a, b = promote_operands(cast(a, dtypes.default_float), b)
     left, right = (b, a) if reflected else (a, b)
     try:
         return op.apply(left, right)
@@ -186,10 +191,7 @@ def div(input: Tensor, other: Operand, *, rounding_mode: Optional[str] = None) -
     """True division; integer inputs give float32, as in PyTorch."""
     if rounding_mode is not None:
         return _rounded_div(input, other, rounding_mode)
-    if input._data.dtype.kind != "f" and not (isinstance(other, Tensor) and other.dtype.kind == "f") \
-            and not isinstance(other, float):
-        input = cast(input, dtypes.default_float)
-    return binary(Div, input, other)
+    return binary(Div, input, other, floating=True)
 
 
 def _rounded_div(input: Tensor, other: Operand, mode: str) -> Tensor:
@@ -217,9 +219,7 @@ def rsub(input: Tensor, other: Operand) -> Tensor:
 
 
 def rdiv(input: Tensor, other: Operand) -> Tensor:
-    if input._data.dtype.kind != "f" and not isinstance(other, float):
-        input = cast(input, dtypes.default_float)
-    return binary(Div, input, other, reflected=True)
+    return binary(Div, input, other, reflected=True, floating=True)
 
 
 def rpow(input: Tensor, base: Operand) -> Tensor:
@@ -227,6 +227,11 @@ def rpow(input: Tensor, base: Operand) -> Tensor:
 
 
 def neg(input: Tensor) -> Tensor:
+    if input._data.dtype == dtypes.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. "
+            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
     return Neg.apply(input)
 
 
@@ -379,6 +384,9 @@ def abs(input: Tensor) -> Tensor:
 def clamp(input: Tensor, min: Optional[Number] = None, max: Optional[Number] = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    for bound in (min, max):  # an integer tensor clamped to a float bound becomes float32
+        if bound is not None:
+            input = promote_operands(input, _plain(bound))[0]
     return Clamp.apply(input, _plain(min), _plain(max))
 
 
@@ -456,9 +464,13 @@ def where(condition: Tensor, input: Operand, other: Operand) -> Tensor:
     """``input`` where ``condition`` holds, else ``other`` (broadcast together)."""
     if condition.dtype != dtypes.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers: input decides
+        from minitorch.creation import tensor
+
+        input = tensor(input, device=condition.device)
     if isinstance(input, Tensor):
         input, other = promote_operands(input, as_operand(other, input))
-    elif isinstance(other, Tensor):
+    else:
         other, input = promote_operands(other, as_operand(input, other))
     try:
         return Where.apply(condition, input, other)
@@ -532,6 +544,36 @@ lt = _compare("less")
 le = _compare("less_equal")
 gt = _compare("greater")
 ge = _compare("greater_equal")
+
+
+def _bitwise(ufunc_name: str) -> Any:
+    def bitwise(input: Tensor, other: Any) -> Tensor:
+        other = as_operand(other, input)
+        for value in (input, other):
+            _check_integral(value, ufunc_name)
+        right = other._data if isinstance(other, Tensor) else other
+        return Tensor(getattr(array_module(input._data), ufunc_name)(input._data, right))
+
+    bitwise.__name__ = ufunc_name
+    bitwise.__doc__ = f"Elementwise ``{ufunc_name}`` of bool or integer tensors (``&``, ``|``, ``^``)."
+    return bitwise
+
+
+def _check_integral(value: Any, name: str) -> None:
+    kind = value._data.dtype.kind if isinstance(value, Tensor) else ("f" if isinstance(value, float) else "i")
+    if kind == "f":
+        raise RuntimeError(f"{name}: only bool and integer tensors are supported, got a floating point operand")
+
+
+bitwise_and = _bitwise("bitwise_and")
+bitwise_or = _bitwise("bitwise_or")
+bitwise_xor = _bitwise("bitwise_xor")
+
+
+def bitwise_not(input: Tensor) -> Tensor:
+    """``~x``: logical not of a bool tensor (a mask), bitwise not of an integer tensor."""
+    _check_integral(input, "bitwise_not")
+    return Tensor(array_module(input._data).invert(input._data))
 
 
 def logical_not(input: Tensor) -> Tensor:
