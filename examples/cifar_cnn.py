@@ -40,7 +40,7 @@ import minitorch.nn as nn
 import minitorch.optim as optim
 import minitorch.transforms as transforms
 from minitorch.datasets import CIFAR10
-from minitorch.utils.data import DataLoader, Dataset
+from minitorch.utils.data import DataLoader, Dataset, Subset
 
 from models import MODELS
 
@@ -84,22 +84,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 # ----- data -----
-
-
-class Subset(Dataset):
-    """The samples of ``dataset`` at ``indices``, fetched a whole batch at a time (as torch's Subset)."""
-
-    def __init__(self, dataset: CIFAR10, indices: Sequence[int]) -> None:
-        self.dataset, self.indices = dataset, np.asarray(indices)
-
-    def __len__(self) -> int:
-        return len(self.indices)
-
-    def __getitem__(self, index: int) -> Any:
-        return self.dataset[int(self.indices[index])]
-
-    def __getitems__(self, indices: Sequence[int]) -> Any:
-        return self.dataset.__getitems__(self.indices[np.asarray(indices)])
 
 
 def first(dataset: CIFAR10, count: int | None) -> Dataset:

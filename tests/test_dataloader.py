@@ -9,7 +9,9 @@ import pytest
 
 import minitorch
 import minitorch.transforms as T
-from minitorch.utils.data import DataLoader, Dataset, TensorDataset, default_collate, get_worker_info
+from minitorch.utils.data import (
+    DataLoader, Dataset, Subset, TensorDataset, default_collate, get_worker_info, random_split,
+)
 
 
 def finishes_within(seconds, function):
@@ -297,3 +299,25 @@ def test_worker_info_exists_only_inside_the_thread():
     info = dataset.infos[0]
     assert (info.id, info.num_workers, info.dataset) == (0, 1, dataset)
     assert isinstance(info.generator, minitorch.Generator)
+
+
+def test_subset_fetches_the_chosen_samples_a_batch_at_a_time():
+    dataset = TensorDataset(minitorch.arange(10), minitorch.arange(10) * 2)
+    subset = Subset(dataset, [7, 2, 5])
+    assert len(subset) == 3 and subset[0][0].item() == 7
+    (xs, ys), = list(DataLoader(subset, batch_size=3))
+    assert xs.tolist() == [7, 2, 5] and ys.tolist() == [14, 4, 10]
+
+
+def test_random_split_partitions_the_dataset_reproducibly():
+    dataset = TensorDataset(minitorch.arange(10))
+    parts = random_split(dataset, [0.7, 0.3], generator=minitorch.Generator().manual_seed(1))
+    again = random_split(dataset, [7, 3], generator=minitorch.Generator().manual_seed(1))
+    assert [len(p) for p in parts] == [7, 3]
+    assert sorted(np.concatenate([p.indices for p in parts]).tolist()) == list(range(10))
+    assert [p.indices.tolist() for p in parts] == [p.indices.tolist() for p in again]
+
+
+def test_random_split_rejects_lengths_that_do_not_add_up():
+    with pytest.raises(ValueError, match="does not equal the length"):
+        random_split(TensorDataset(minitorch.arange(10)), [3, 3])

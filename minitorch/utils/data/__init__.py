@@ -1,6 +1,6 @@
 """Datasets and the DataLoader that turns them into shuffled batches, as ``torch.utils.data``."""
 
 from minitorch.utils.data.dataloader import DataLoader, WorkerInfo, default_collate, get_worker_info
-from minitorch.utils.data.dataset import Dataset, TensorDataset
+from minitorch.utils.data.dataset import Dataset, Subset, TensorDataset, random_split
 
-__all__ = ["DataLoader", "Dataset", "TensorDataset", "WorkerInfo", "default_collate", "get_worker_info"]
+__all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "random_split", "WorkerInfo", "default_collate", "get_worker_info"]

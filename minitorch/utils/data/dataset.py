@@ -61,3 +61,40 @@ class TensorDataset(Dataset):
 
     def __len__(self) -> int:
         return len(self._arrays[0])
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices`` (a whole batch at a time when it can)."""
+
+    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
+        self.dataset = dataset
+        self.indices = np.asarray(indices, dtype=np.intp)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, index: int) -> Any:
+        return self.dataset[int(self.indices[index])]
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "__getitems__" and hasattr(self.dataset, "__getitems__"):
+            return lambda indices: self.dataset.__getitems__(self.indices[np.asarray(indices, dtype=np.intp)])
+        raise AttributeError(name)
+
+
+def random_split(dataset: Dataset, lengths: Sequence[Any], generator: Any = None) -> list:
+    """Split into non-overlapping random subsets of the given lengths (or fractions summing to 1)."""
+    from minitorch.random import rng_of
+
+    total = len(dataset)
+    if all(isinstance(n, float) for n in lengths) and abs(sum(lengths) - 1) < 1e-9:
+        counts = [int(n * total) for n in lengths]
+        for i in range(total - sum(counts)):
+            counts[i % len(counts)] += 1
+    else:
+        counts = [int(n) for n in lengths]
+    if sum(counts) != total:
+        raise ValueError(f"Sum of input lengths ({sum(counts)}) does not equal the length of the input dataset ({total})!")
+    order = rng_of(generator).permutation(total)
+    starts = np.cumsum([0] + counts[:-1])
+    return [Subset(dataset, order[start:start + count]) for start, count in zip(starts, counts)]
