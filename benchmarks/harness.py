@@ -17,7 +17,9 @@ torch is imported; this module therefore imports numpy only inside functions.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime
+import gc
 import importlib
 import json
 import math
@@ -197,8 +199,18 @@ class _RssSampler(threading.Thread):
             self.peak = max(self.peak, _status_bytes("VmRSS"))
 
 
+def _release_free_heap() -> None:
+    """Hand memory that is free but still cached by Python and glibc malloc back to the
+    OS, so the RSS baseline counts live data only (glibc raises its mmap threshold after
+    large frees and then keeps freed buffers resident)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 @contextlib.contextmanager
 def _peak_rss(result: dict) -> Iterator[None]:
+    _release_free_heap()
     baseline = _status_bytes("VmRSS")
     if _reset_rss_peak():
         yield

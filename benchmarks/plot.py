@@ -40,7 +40,8 @@ def bars(payload: dict) -> list[tuple[str, float]]:
 def title(payload: dict) -> str:
     first, second = payload["settings"]["libs"].split(",")[:2]
     what = "training step" if payload["benchmark"] == "train_step" else "single ops, forward+backward"
-    return f"{what} ({payload['device']}, {payload['machine']['threads']} threads): {first} / {second} throughput"
+    threads = payload["machine"]["threads"]
+    return f"{what} ({payload['device']}, {threads} thread{'s' * (threads != 1)}): {first} / {second} throughput"
 
 
 def draw(ax: plt.Axes, payload: dict, data: list[tuple[str, float]]) -> None:

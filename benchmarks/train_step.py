@@ -72,14 +72,16 @@ def make_step(lib: harness.Lib, model_name: str, batch: int) -> Callable[[], Any
 
 
 def measure(lib: harness.Lib, model_name: str, batch: int, steps: int, target_s: float) -> dict:
-    """Warm up, then time `steps` steps (0: enough for `target_s`) and their peak memory."""
+    """Warm up, time `steps` steps (0: enough for `target_s`), then measure the peak
+    memory of one more step, untimed, since the memory probe may disturb the timing."""
     step = make_step(lib, model_name, batch)
     estimate = harness.warm_up(step, lib.sync, WARMUP_STEPS)
     steps = steps or harness.auto_calls(estimate, target_s)
+    step_s = harness.median(harness.time_calls(step, lib.sync, steps))
     memory: dict = {}
     with harness.peak_memory(lib, memory):
-        times = harness.time_calls(step, lib.sync, steps)
-    step_s = harness.median(times)
+        loss = step()
+        lib.sync()
     return {
         "lib": lib.name,
         "version": lib.version,
@@ -88,7 +90,7 @@ def measure(lib: harness.Lib, model_name: str, batch: int, steps: int, target_s:
         "steps": steps,
         "step_s": step_s,
         "images_per_s": batch / step_s,
-        "loss": float(step().item()),
+        "loss": float(loss.item()),
         **memory,
     }
 
@@ -157,7 +159,7 @@ def report(args: argparse.Namespace, libs: list[str], rows: list[dict], info: di
         + (f"{args.steps} steps" if args.steps else f"about {args.target_s} s of steps")
         + f" after {WARMUP_STEPS} warm-up steps."
         + (f" Ratio = throughput {names[0]} / {names[1]}; > 1: {names[0]} is faster." if len(names) >= 2 else "")
-        + " Peak MB: extra memory of the timed steps over what was resident after warm-up.",
+        + " Peak MB: extra memory one step needs at its peak over what lives between steps.",
         harness.markdown_table(header, table),
     ]
     if errors:
