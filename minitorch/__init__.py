@@ -33,6 +33,7 @@ from minitorch.ops.shape import (
     swapaxes, t, transpose, unbind, unflatten, unsqueeze,
 )
 from minitorch.random import Generator, initial_seed, manual_seed
+from minitorch.threads import get_num_threads, set_num_threads
 from minitorch import cuda
 from minitorch import nn, optim  # last: they build on the above; `torch.nn.Module` works after `import minitorch as torch`
 from minitorch.serialization import load, save
