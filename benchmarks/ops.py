@@ -61,6 +61,7 @@ OPS = (
 
 
 def make_inputs(lib: harness.Lib, op: Op) -> list[Any]:
+    """The op's inputs, drawn by numpy with a fixed seed, so both libraries get the same data."""
     import numpy as np
 
     rng = np.random.default_rng(0)
