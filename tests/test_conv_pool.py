@@ -107,6 +107,26 @@ def test_conv2d_skips_the_input_gradient_nobody_asked_for(rng, monkeypatch):
     assert x.grad is None and weight.grad.shape == (4, 3, 3, 3)
 
 
+@pytest.mark.parametrize("shape", [(2, 3, 5, 5), (3, 5, 5)], ids=["batched", "unbatched"])
+def test_conv2d_notices_its_input_changed_in_place(shape, rng):
+    x = minitorch.tensor(rng.standard_normal(shape))
+    weight = minitorch.tensor(rng.standard_normal((2, 3, 3, 3)), requires_grad=True)
+    y = conv2d(x, weight)
+    with minitorch.no_grad():
+        x.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+@pytest.mark.parametrize("op", [lambda x: conv2d(x, minitorch.ones((2, 3, 3, 3)), padding=1),
+                                lambda x: max_pool2d(x, 2), lambda x: avg_pool2d(x, 2)], ids=["conv", "max", "avg"])
+def test_empty_batch(op):
+    """A batch of zero images, as PyTorch allows: empty output, empty gradient."""
+    x = minitorch.zeros((0, 3, 6, 6), requires_grad=True)
+    op(x).sum().backward()
+    assert x.grad.shape == (0, 3, 6, 6)
+
+
 # ----- pooling -----
 def stride_of(stride, kernel):
     return kernel if stride is None else as_pair(stride)

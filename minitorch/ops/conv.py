@@ -17,13 +17,13 @@ The backward, with dY the upstream gradient as a matrix (rows: output channels):
     dx    = col2im(dcols)       kh·kw strided-slice additions: overlapping windows add up
     db    = Σ dY                over images and pixels
 
-Why these layouts (measured on 2 cores, batch 64, LeNet's and a 3x3 CIFAR net's layers): the
+Why this layout (measured on 2 cores, batch 64, on LeNet's and a 3x3 CIFAR net's layers): the
 columns are ordered (c, i, j) × (n, y, x), so the im2col copy moves runs of Wo contiguous
 input values, the product comes out as (O, N, Ho, Wo), one cheap transpose away from NCHW,
 and the upstream gradient becomes dY with an equally cheap transpose. The textbook order
-(n, y, x) × (c, i, j) copies in runs of only kw values (2-5x slower im2col); keeping the batch
-innermost, (C, H, W, N), gives long runs but its NCHW↔CHWN transposes cost more than they
-save except on small images.
+(n, y, x) × (c, i, j) copies in runs of only kw values: a 2-8x slower im2col. Keeping the batch
+innermost, (C, H, W, N), gives long copy runs, but the NCHW↔CHWN transposes at both ends of
+the op cancel the gain (it won only on 14x14 images).
 """
 from __future__ import annotations
 
@@ -111,13 +111,12 @@ class Conv2d(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding, dilation, groups):
         ctx.unbatched = x.ndim == 3
-        if ctx.unbatched:
-            x = x[None]
+        images = x[None] if ctx.unbatched else x
         out_channels, kernel = weight.shape[0], weight.shape[2:]
-        out_size = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
-        cols = im2col(x, kernel, stride, padding, dilation, groups, out_size)
+        out_size = conv_output_size(images.shape[2:], kernel, stride, padding, dilation)
+        cols = im2col(images, kernel, stride, padding, dilation, groups, out_size)
         y = weight.reshape(groups, out_channels // groups, -1) @ cols  # (G, O/G, N·Ho·Wo)
-        y = y.reshape((out_channels, x.shape[0]) + out_size).transpose(1, 0, 2, 3)
+        y = y.reshape((out_channels, images.shape[0]) + out_size).transpose(1, 0, 2, 3)
         out = array_module(y).ascontiguousarray(y)
         if bias is not None:
             out += bias[:, None, None]
@@ -132,7 +131,7 @@ class Conv2d(ArrayFunction):
         kernel, stride, padding, dilation, groups, out_size = ctx.geometry
         need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
         if ctx.unbatched:
-            grad = grad[None]
+            x, grad = x[None], grad[None]
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
         grad_rows = grad.transpose(1, 0, 2, 3).reshape(groups, weight_rows.shape[1], -1)
         grad_x = grad_weight = grad_bias = None
