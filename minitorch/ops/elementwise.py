@@ -444,7 +444,7 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
 class Where(ArrayFunction):
     @staticmethod
     def forward(ctx, condition, a, b):
-        ctx.condition = condition
+        ctx.save_for_backward(condition)  # saved, so changing the mask in place is caught
         ctx.shapes = (_shape_of(a), _shape_of(b))
         return array_module(condition).where(condition, a, b)
 
@@ -452,7 +452,7 @@ class Where(ArrayFunction):
     def backward(ctx, grad):
         """d where(c, a, b)/da = 1[c], d/db = 1[not c]."""
         _, need_a, need_b = ctx.needs_input_grad
-        condition = ctx.condition
+        (condition,) = ctx.saved_tensors
         return (
             None,
             unbroadcast(grad * condition, ctx.shapes[0]) if need_a else None,

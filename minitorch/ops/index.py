@@ -46,8 +46,8 @@ def _on_device_of(index: Any, xp: Any) -> Any:
 class GetItem(ArrayFunction):
     @staticmethod
     def forward(ctx, x, index):
-        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
-        return x[index]
+        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, owned(index)
+        return x[as_view_index(index)]
 
     @staticmethod
     def backward(ctx, grad):
@@ -59,6 +59,23 @@ class GetItem(ArrayFunction):
         else:
             scatter_add(full, ctx.index, grad)
         return full, None
+
+
+def as_view_index(index: Any) -> Any:
+    """``index`` with a trailing ``...``: NumPy's ``x[0]`` of a 1-D array is a scalar *copy*,
+    ``x[0, ...]`` a 0-d *view*, which is what PyTorch's ``x[0]`` is (``x[0].add_(1)`` changes ``x``)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(part is Ellipsis for part in parts):
+        return index
+    return parts + (Ellipsis,)
+
+
+def owned(index: Any) -> Any:
+    """``index`` with its arrays copied: backward needs the index as it was, even if the index
+    tensor is changed in place after the op ran."""
+    if isinstance(index, tuple):
+        return tuple(owned(part) for part in index)
+    return index.copy() if hasattr(index, "shape") else index
 
 
 def _is_single_mask(index: Any) -> bool:
@@ -79,7 +96,7 @@ def getitem(input: Tensor, index: Any) -> Tensor:
 class SetItem(ArrayFunction):
     @staticmethod
     def forward(ctx, x, index, value):
-        ctx.index = index
+        ctx.index = owned(index)
         ctx.value_shape = getattr(value, "shape", ())
         out = x.copy()
         out[index] = value

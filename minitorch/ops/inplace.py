@@ -29,7 +29,7 @@ def apply_inplace(target: Tensor, op: type, *args: Any) -> Tensor:
     """Compute ``op(target, *args)`` and store the result in ``target``'s memory."""
     if builds_graph(target, *args):
         _check_can_rebase(target)
-        out = op.apply(_alias(target), *args)
+        out = op.apply(_snapshot(target), *args)
         _write(target, out._data)
         target.grad_fn, target._output_nr, target._requires_grad = out.grad_fn, out._output_nr, True
     else:
@@ -50,12 +50,15 @@ def _check_can_rebase(target: Tensor) -> None:
         )
 
 
-def _alias(target: Tensor) -> Tensor:
-    """Another handle on ``target``'s memory, history and version counter."""
-    alias = Tensor._from_op(target._data, target.grad_fn, target._output_nr)
-    alias._requires_grad = target._requires_grad
-    alias._version_counter = target._version_counter
-    return alias
+def _snapshot(target: Tensor) -> Tensor:
+    """``target``'s history with a private copy of its current values.
+
+    The op may save its input for backward (``mul_`` does); the write that follows must not
+    overwrite what it saved, or ``a.mul_(w)`` could not be differentiated with respect to ``w``.
+    """
+    snapshot = Tensor._from_op(target._data.copy(), target.grad_fn, target._output_nr)
+    snapshot._requires_grad = target._requires_grad
+    return snapshot
 
 
 def _write(target: Tensor, values: Any) -> None:
@@ -159,12 +162,21 @@ def zero_(self: Tensor) -> Tensor:
 def fill_(self: Tensor, value: Any) -> Tensor:
     """Set every element to ``value``."""
     if builds_graph(self):
-        _check_can_rebase(self)
+        return apply_inplace(self, Fill, ew._plain(value))
     self._data.fill(ew._plain(value))
     self._version_counter.value += 1
-    if builds_graph(self):
-        self.grad_fn, self._requires_grad = None, False
     return self
+
+
+class Fill(ew.ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, value):
+        return array_module(x).full_like(x, value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d fill(x, v)/dx = 0: the old values are gone."""
+        return array_module(grad).zeros_like(grad), None
 
 
 def copy_(self: Tensor, src: Tensor) -> Tensor:
