@@ -106,7 +106,10 @@ class Sub(ArrayFunction):
 class Mul(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.shapes = (_shape_of(a), _shape_of(b))
+        if ctx.needs_input_grad:  # recording: keep only what backward reads (x * 2 keeps no x)
+            need_a, need_b = ctx.needs_input_grad
+            ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return a * b
 
     @staticmethod
@@ -114,9 +117,10 @@ class Mul(ArrayFunction):
         """d(ab)/da = b, d(ab)/db = a."""
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
+        shape_a, shape_b = ctx.shapes
         return (
-            unbroadcast(grad * b, _shape_of(a)) if need_a else None,
-            unbroadcast(grad * a, _shape_of(b)) if need_b else None,
+            unbroadcast(grad * b, shape_a) if need_a else None,
+            unbroadcast(grad * a, shape_b) if need_b else None,
         )
 
 
