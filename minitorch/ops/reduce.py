@@ -163,6 +163,8 @@ def var(input: Tensor, dim: Dims = None, unbiased: Optional[bool] = None, keepdi
     """Variance with Bessel's correction by default (``correction=1``), as in PyTorch."""
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"std and var only support floating point dtypes, got {input._data.dtype}")
     return Var.apply(input, normalize_dims(dim, input.ndim), correction, keepdim)
 
 
