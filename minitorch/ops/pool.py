@@ -12,7 +12,8 @@ same slice. Measured with 2x2 windows on batches of 64 images, this is 15-30x fa
 a reshaped (N, C, Ho, kh, Wo, kw) view, whose reductions run over short strided axes.
 
 Max pooling sends the gradient of each window to its *first* maximum in row-major order (PyTorch's
-rule); on real images flat patches tie often, and a plain ``x == max`` mask would pay it twice.
+rule): flat patches of real images tie often, and a plain ``x == max`` mask would hand the same
+gradient to every tied pixel.
 """
 from __future__ import annotations
 
@@ -213,7 +214,8 @@ def _pool_pairs(kernel_size: IntOrPair, stride: Optional[IntOrPair], padding: In
 
 
 def max_pool2d(input: Tensor, kernel_size: IntOrPair, stride: Optional[IntOrPair] = None, padding: IntOrPair = 0,
-               dilation: IntOrPair = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
+               dilation: IntOrPair = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Union[Tensor, Tuple[Tensor, Tensor]]:
     """The largest value of each (dilated) window, as ``torch.nn.functional.max_pool2d``.
 
     Padding counts as −∞ (it never wins); ``stride`` defaults to ``kernel_size``. With
@@ -234,7 +236,7 @@ def avg_pool2d(input: Tensor, kernel_size: IntOrPair, stride: Optional[IntOrPair
     """
     kernel, stride, padding = _pool_pairs(kernel_size, stride, padding)
     _check_pool_arguments(input, kernel, stride, padding, (1, 1), ceil_mode)
-    if divisor_override is not None and divisor_override == 0:
+    if divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     if input.dtype.kind != "f":
         raise RuntimeError(f"avg_pool2d expects a floating-point input, but got {input.dtype}")
