@@ -58,8 +58,12 @@ def _array_from_python(data: Any) -> np.ndarray:
         array = np.array(data)
     except ValueError as error:
         raise ValueError(f"can't build a tensor from ragged nested sequences: {error}") from None
-    if array.dtype == object or array.dtype.kind in "US":
-        raise TypeError(f"can't build a tensor from {type(data).__name__} of {array.dtype} values")
+    if array.dtype == object:
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}: expected numbers, bools "
+                           "or (nested) lists of them")
+    if array.dtype.kind in "US":
+        raise TypeError(f"can't build a tensor from text ({type(data).__name__} of {array.dtype}): "
+                        "expected numbers, bools or (nested) lists of them")
     if array.dtype.kind == "f" and not isinstance(data, np.generic):
         array = array.astype(dtypes.default_float)
     return array
@@ -122,6 +126,8 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 def full(size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value`` (its dtype follows the value, as in PyTorch)."""
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' must be a tuple of ints, not {type(size).__name__}")
     if dtype is None:
         dtype = dtypes.bool_ if isinstance(fill_value, bool) else (
             dtypes.int64 if isinstance(fill_value, int) else dtypes.default_float)

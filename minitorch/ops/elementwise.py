@@ -200,7 +200,7 @@ def div(input: Tensor, other: Operand, *, rounding_mode: Optional[str] = None) -
 
 def _rounded_div(input: Tensor, other: Operand, mode: str) -> Tensor:
     if mode not in ("trunc", "floor"):
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
     xp = array_module(input._data)
     divisor = other._data if isinstance(other, Tensor) else other
     quotient = input._data / divisor
@@ -435,13 +435,20 @@ class Extreme(ArrayFunction):
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
-    a, b = promote_operands(input, as_operand(other, input))
-    return Extreme.apply(a, b, True)
+    return _extreme(input, other, largest=True)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
+    return _extreme(input, other, largest=False)
+
+
+def _extreme(input: Tensor, other: Any, largest: bool) -> Tensor:
     a, b = promote_operands(input, as_operand(other, input))
-    return Extreme.apply(a, b, False)
+    try:
+        return Extreme.apply(a, b, largest)
+    except ValueError:
+        broadcast_shapes("maximum" if largest else "minimum", _shape(a), _shape(b))
+        raise
 
 
 # ----- selection -----

@@ -129,8 +129,8 @@ def setitem(input: Tensor, index: Any, value: Any) -> None:
         else:
             input._data[array_index] = value._data if isinstance(value, Tensor) else value
             input._version_counter.value += 1
-    except (IndexError, ValueError) as error:
+    except (IndexError, ValueError) as error:  # a bad index stays an IndexError, bad shapes are RuntimeErrors
         shape = list(value.shape) if isinstance(value, Tensor) else "scalar"
-        raise type(error)(
+        raise (IndexError if isinstance(error, IndexError) else RuntimeError)(
             f"{error} (assigning a value of shape {shape} into a tensor of shape {list(input.shape)})"
         ) from None

@@ -22,6 +22,8 @@ def normalize_dims(dim: Dims, ndim: int) -> Optional[tuple]:
     """``dim`` as a sorted tuple of non-negative axes (None: every axis)."""
     if dim is None:
         return None
+    if not isinstance(dim, (int, tuple, list)):
+        raise TypeError(f"dim must be an int or a tuple of ints, got {type(dim).__name__}")
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if not dims:
         return None
@@ -211,7 +213,7 @@ def argmin(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> T
 def _check_not_empty(input: Tensor, axis: Optional[int], name: str) -> None:
     """max/min/argmax/argmin have no answer over zero elements (PyTorch's errors)."""
     if axis is None and input.numel() == 0:
-        raise RuntimeError(
+        raise (IndexError if name.startswith("arg") else RuntimeError)(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
             "Specify the reduction dim with the 'dim' argument."
         )

@@ -118,6 +118,8 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     else:
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
         axes = {_normalize_dim(d, input.ndim) for d in dims if input.ndim}
+        if input.ndim and len(axes) != len(dims):
+            raise RuntimeError(f"squeeze: dim {list(dims)} names a dimension more than once")
         axes = {i for i in axes if shape[i] == 1}
     return reshape(input, tuple(n for i, n in enumerate(shape) if i not in axes))
 
@@ -312,7 +314,7 @@ def _check_joinable(name: str, tensors: Sequence[Tensor]) -> list:
 
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        raise ValueError(f"{name}(): expected a non-empty list of Tensors")
     if not all(isinstance(tensor, Tensor) for tensor in tensors):
         raise TypeError(f"{name}(): expected a sequence of Tensors")
     dtype = tensors[0].dtype
@@ -328,6 +330,11 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     length = input.shape[axis]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
+        if step < 0 or (step == 0 and length != 0):
+            raise RuntimeError(
+                f"split expects split_size be non-negative, and 0 only for an empty dimension, but got "
+                f"split_size={step} for dimension {axis} of size {length}"
+            )
         sizes = [min(step, length - start) for start in range(0, length, step)] or [0]
     else:
         sizes = list(split_size_or_sections)
@@ -346,6 +353,8 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """Split into ``chunks`` pieces of (nearly) equal size."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     length = input.shape[_normalize_dim(dim, input.ndim)]
     return split(input, max(1, -(-length // chunks)), dim)
 
