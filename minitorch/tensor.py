@@ -40,6 +40,8 @@ class Tensor:
         "_base", "_hooks", "__weakref__",
     )
 
+    __array_priority__ = 1000  # NumPy values on the left defer to our reflected ops: np.float64(2) * x
+
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
         """Wrap an existing NumPy/CuPy array (no copy). Use :func:`minitorch.tensor` for lists."""
         if isinstance(data, np.generic):

@@ -208,6 +208,8 @@ CASES = [
     OpCase("std", lambda lib, x: x.std(), unary(shapes(1, 3, min_side=2), distinct=True)),
     OpCase("std_dim", lambda lib, x: x.std(-1, keepdim=True), unary(shapes(1, 3, min_side=2), distinct=True)),
     OpCase("std_dims", lambda lib, x: lib.std(x, (0, 2)), unary(THREE_D, distinct=True)),
+    OpCase("std_of_constants", lambda lib, x: x.std(0), args(ties((3, 2))), gradcheck=False),  # gradient 0 at std 0
+    OpCase("var_of_one_element", lambda lib, x: x.var(), unary((1,)), gradcheck=False),  # nan, as PyTorch
     OpCase("max", lambda lib, x: x.max(), unary(AT_LEAST_1D, distinct=True)),
     OpCase("min_fn", lambda lib, x: lib.min(x), unary(AT_LEAST_1D, distinct=True)),
     OpCase("max_ties", lambda lib, x: x.max(), args(ties()), gradcheck=False),
@@ -289,6 +291,7 @@ CASES = [
     OpCase("cat", lambda lib, x, y: lib.cat([x, y]), args(floats((2, 3)), floats((1, 3)))),
     OpCase("cat_dim", lambda lib, x, y, z: lib.cat((x, y, z), dim=-1),
            args(floats((2, 1)), floats((2, 3)), floats((2, 2)))),
+    OpCase("cat_constant", lambda lib, x, y: lib.cat([x, y], 1), args(floats((2, 1)), floats((2, 2))), grad=(0,)),
     OpCase("cat_empty", lambda lib, x, y: lib.cat([x, y], 0), args(floats((0, 3)), floats((2, 3)))),
     OpCase("stack", lambda lib, x, y: lib.stack([x, y]), args(floats((2, 3)), floats((2, 3)))),
     OpCase("stack_last", lambda lib, x, y: lib.stack([x, y, x], dim=-1), args(floats((3,)), floats((3,)))),
@@ -313,6 +316,8 @@ CASES = [
     OpCase("eq_fn", lambda lib, x, y: lib.eq(x, y), args(ties((3,)), ties((2, 3))), gradcheck=False),
     # ----- dtypes: the gradient of a cast comes back in the input's dtype -----
     OpCase("to_float32", lambda lib, x: x.float(), unary(), rtol=1e-6, atol=1e-6, gradcheck=False),
+    OpCase("float32_to_float64", lambda lib, x: x.double() * 2, args(floats(dtype=np.float32)),
+           rtol=1e-6, atol=1e-6, gradcheck=False),
     OpCase("float32_round_trip", lambda lib, x: x.to(lib.float32).double() * 2, unary(),
            rtol=1e-6, atol=1e-6, gradcheck=False),
     OpCase("float32_times_float64", lambda lib, x, y: x.float() * y, broadcast(ANY, ANY),

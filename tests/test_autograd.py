@@ -711,6 +711,7 @@ PROMOTIONS = {
     "float32 * float64 0-d": lambda lib: f32(lib) * lib.tensor(2.0, dtype=lib.float64),
     "float32 * float64": lambda lib: f32(lib) * f64(lib),
     "float32 * numpy float64 scalar": lambda lib: f32(lib) * np.float64(2.0),
+    "numpy float64 scalar * float32": lambda lib: np.float64(2.0) * f32(lib),
     "int * float64 0-d": lambda lib: int64(lib) * lib.tensor(2.0, dtype=lib.float64),
     "int / float64 0-d": lambda lib: int64(lib) / lib.tensor(2.0, dtype=lib.float64),
     "int * float32 0-d": lambda lib: int64(lib) * lib.tensor(2.0),

@@ -12,7 +12,7 @@ CHECKED = [case for case in CASES if case.gradcheck]
 
 
 @pytest.mark.parametrize("case", CHECKED, ids=str)
-@settings(max_examples=8, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_gradcheck(case, backend, data):
     arrays = data.draw(case.inputs, label="inputs")

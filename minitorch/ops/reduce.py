@@ -9,6 +9,8 @@ import builtins
 from collections import namedtuple
 from typing import Any, Optional, Sequence, Union
 
+import numpy as np
+
 from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
@@ -76,22 +78,51 @@ class Mean(ArrayFunction):
         return expand_back(scaled, ctx.axes, ctx.keepdim, ctx.shape), None, None
 
 
+def _variance(ctx: Any, x: Any, axes: Optional[tuple], correction: int, keepdim: bool) -> tuple:
+    """The deviations from the mean, and the variance Σ(xᵢ - mean)² / (n - correction)."""
+    centered = x - x.mean(axis=axes, keepdims=True)
+    ctx.axes, ctx.keepdim = axes, keepdim
+    ctx.denominator = builtins.max(_count(x.shape, axes) - correction, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no degrees of freedom left: inf or nan, as PyTorch
+        return centered, (centered * centered).sum(axis=axes, keepdims=keepdim) / ctx.denominator
+
+
+def _variance_backward(ctx: Any, grad: Any, centered: Any) -> Any:
+    """d var(x)/dxᵢ = 2(xᵢ - mean) / (n - correction)."""
+    spread = expand_back(grad, ctx.axes, ctx.keepdim, centered.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return spread * centered * 2 / ctx.denominator
+
+
 class Var(ArrayFunction):
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        mean = x.mean(axis=axes, keepdims=True)
-        centered = x - mean
-        denominator = builtins.max(_count(x.shape, axes) - correction, 0)
+        centered, variance = _variance(ctx, x, axes, correction, keepdim)
         ctx.save_for_backward(centered)
-        ctx.axes, ctx.keepdim, ctx.denominator = axes, keepdim, denominator
-        return (centered * centered).sum(axis=axes, keepdims=keepdim) / denominator
+        return variance
 
     @staticmethod
     def backward(ctx, grad):
         """d var(x)/dxᵢ = 2(xᵢ - mean) / (n - correction)."""
         (centered,) = ctx.saved_tensors
-        spread = expand_back(grad, ctx.axes, ctx.keepdim, centered.shape)
-        return spread * centered * (2 / ctx.denominator), None, None, None
+        return _variance_backward(ctx, grad, centered), None, None, None
+
+
+class Std(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        centered, variance = _variance(ctx, x, axes, correction, keepdim)
+        std = array_module(x).sqrt(variance)
+        ctx.save_for_backward(centered, std)
+        return std
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d std/dx = d var/dx / (2 std); 0 where std = 0 (all values equal), as in PyTorch."""
+        centered, std = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            grad_var = array_module(std).where(std == 0, 0, grad / (2 * std))
+        return _variance_backward(ctx, grad_var, centered), None, None, None
 
 
 class MaxMinAll(ArrayFunction):
@@ -163,16 +194,22 @@ def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, dtype: Any =
 def var(input: Tensor, dim: Dims = None, unbiased: Optional[bool] = None, keepdim: bool = False,
         *, correction: Optional[int] = None) -> Tensor:
     """Variance with Bessel's correction by default (``correction=1``), as in PyTorch."""
+    return _spread(Var, input, dim, unbiased, keepdim, correction)
+
+
+def _spread(op: type, input: Tensor, dim: Dims, unbiased: Optional[bool], keepdim: bool,
+            correction: Optional[int]) -> Tensor:
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"std and var only support floating point dtypes, got {input._data.dtype}")
-    return Var.apply(input, normalize_dims(dim, input.ndim), correction, keepdim)
+    return op.apply(input, normalize_dims(dim, input.ndim), correction, keepdim)
 
 
 def std(input: Tensor, dim: Dims = None, unbiased: Optional[bool] = None, keepdim: bool = False,
         *, correction: Optional[int] = None) -> Tensor:
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    """Standard deviation, the square root of :func:`var`."""
+    return _spread(Std, input, dim, unbiased, keepdim, correction)
 
 
 def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -> Any:
