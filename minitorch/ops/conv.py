@@ -1,29 +1,29 @@
 """2-D convolution as one matrix product per group (im2col), and its backward (col2im).
 
-A convolution is a matrix product in disguise. Unroll every receptive field of the padded
-input into one column of a matrix, and the whole layer is ``Y = W · cols``::
+A convolution is a matrix product in disguise. Unroll every receptive field of the padded input
+into one column of a matrix, and the whole layer is ``Y = W · cols``::
 
-    cols[(c, i, j), (n, y, x)] = x_pad[n, c, y·sh + i·dh, x·sw + j·dw]      (im2col)
-    Y[o, (n, y, x)]            = Σ_(c,i,j) W[o, (c, i, j)] · cols[(c, i, j), (n, y, x)]
+    cols[(c, i, j), (y, x, n)] = x_pad[c, y·sh + i·dh, x·sw + j·dw, n]      (im2col)
+    Y[o, (y, x, n)]            = Σ_(c,i,j) W[o, (c, i, j)] · cols[(c, i, j), (y, x, n)]
 
-``cols`` starts life as a zero-copy ``as_strided`` view of ``x_pad`` with shape
-(C, kh, kw, N, Ho, Wo); reshaping it into a matrix copies it once. With ``groups``, channels
-and filters split into G blocks and the layer is G independent products: one batched matmul.
-
-The backward, with dY the upstream gradient as a matrix (rows: output channels)::
+and its backward, with dY the upstream gradient as a matrix (one row per output channel)::
 
     dW    = dY · colsᵀ          one matrix product
     dcols = Wᵀ · dY             one matrix product
     dx    = col2im(dcols)       kh·kw strided-slice additions: overlapping windows add up
-    db    = Σ dY                over images and pixels
+    db    = Σ dY                over pixels and images
 
-Why this layout (measured on 2 cores, batch 64, on LeNet's and a 3x3 CIFAR net's layers): the
-columns are ordered (c, i, j) × (n, y, x), so the im2col copy moves runs of Wo contiguous
-input values, the product comes out as (O, N, Ho, Wo), one cheap transpose away from NCHW,
-and the upstream gradient becomes dY with an equally cheap transpose. The textbook order
-(n, y, x) × (c, i, j) copies in runs of only kw values: a 2-8x slower im2col. Keeping the batch
-innermost, (C, H, W, N), gives long copy runs, but the NCHW↔CHWN transposes at both ends of
-the op cancel the gain (it won only on 14x14 images).
+**Memory layout.** The public shape is PyTorch's (N, C, H, W), but the ops here keep images
+*batch-innermost* in memory, (C, H, W, N): a conv or pool output is an (N, C, H, W)-shaped view of
+a (C, H, W, N) array, which NumPy's elementwise ops (ReLU ...) preserve, so the next conv or pool
+reads it without a copy. In that layout a receptive-field slice ``x_pad[c, rows, cols, :]`` with
+stride 1 is a run of Wo·N contiguous values, so im2col copies long runs; and ``W · cols`` comes out
+(O, Ho, Wo, N), the next layer's layout, with no transpose. (With NCHW columns the copy moves runs
+of only Wo values: 5-10x more copy loops.)
+
+**Bands.** The columns are kh·kw times larger than the input (60 MB for LeNet's first layer at
+batch 256). They are built a band of output rows at a time, so the temporary stays a few MB and in
+cache; the weight gradient adds up over bands. The columns are rebuilt in backward, not saved.
 """
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ from minitorch.tensor import Tensor
 Pair = Tuple[int, int]
 IntOrPair = Union[int, Sequence[int]]
 Padding = Tuple[Pair, Pair]  # ((top, bottom), (left, right))
+
+COLUMNS_PER_BAND = 1 << 21  # entries of the im2col matrix built at once (8 MB in float32)
 
 
 # ----- geometry shared with the pooling ops -----
@@ -54,116 +56,130 @@ def pair(value: IntOrPair, name: str) -> Pair:
     return (operator.index(values[0]), operator.index(values[1]))
 
 
-def kernel_offsets(kernel: Pair, stride: Pair, dilation: Pair, out_size: Pair) -> Iterator[tuple]:
-    """For each kernel offset (i, j), row-major: ``(i, j, rows, cols)`` where ``x_pad[..., rows, cols]``
-    is the (Ho, Wo) grid of values that offset sees, x_pad[..., y·sh + i·dh, x·sw + j·dw]."""
+def kernel_offsets(kernel: Pair, stride: Pair, dilation: Pair, out_size: Pair,
+                   first_row: int = 0) -> Iterator[tuple]:
+    """For each kernel offset (i, j), row-major: ``(i, j, rows, cols)`` where ``x_pad[:, rows, cols]``
+    is the (Ho, Wo) grid of values that offset sees, x_pad[:, y·sh + i·dh, x·sw + j·dw]
+    (output rows from ``first_row`` on)."""
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_size
     for i in range(kh):
+        top = first_row * sh + i * dh
         for j in range(kw):
-            yield i, j, slice(i * dh, i * dh + (ho - 1) * sh + 1, sh), slice(j * dw, j * dw + (wo - 1) * sw + 1, sw)
+            yield i, j, slice(top, top + (ho - 1) * sh + 1, sh), slice(j * dw, j * dw + (wo - 1) * sw + 1, sw)
 
 
-def pad_images(x: Any, padding: Padding, fill: float = 0) -> Any:
-    """``x`` (N, C, H, W) with ``fill`` around each image; ``x`` itself when there is no padding."""
+def batch_last(x: Any) -> Any:
+    """(N, C, H, W) → a C-ordered (C, H, W, N) array; free when ``x`` came from a conv or a pool."""
+    planes = x.transpose(1, 2, 3, 0)
+    return planes if planes.flags.c_contiguous else array_module(x).ascontiguousarray(planes)
+
+
+def batch_first(planes: Any) -> Any:
+    """(C, H, W, N) → the (N, C, H, W) view the public API shows (no copy)."""
+    return planes.transpose(3, 0, 1, 2)
+
+
+def pad_planes(planes: Any, padding: Padding, fill: float = 0) -> Any:
+    """(C, H, W, N) with ``fill`` around each image; ``planes`` itself when there is no padding."""
     (top, bottom), (left, right) = padding
     if top == bottom == left == right == 0:
-        return x
-    n, c, h, w = x.shape
-    padded = array_module(x).full((n, c, top + h + bottom, left + w + right), fill, dtype=x.dtype)
-    padded[:, :, top:top + h, left:left + w] = x
+        return planes
+    c, h, w, n = planes.shape
+    padded = array_module(planes).full((c, top + h + bottom, left + w + right, n), fill, dtype=planes.dtype)
+    padded[:, top:top + h, left:left + w] = planes
     return padded
 
 
-def crop_images(padded: Any, padding: Padding, size: Pair) -> Any:
-    """The inverse of :func:`pad_images`: the (H, W) images inside ``padded``."""
+def crop_planes(padded: Any, padding: Padding, size: Pair) -> Any:
+    """The inverse of :func:`pad_planes`: the (H, W) images inside ``padded``."""
     (top, _), (left, _) = padding
-    return padded[:, :, top:top + size[0], left:left + size[1]]
+    return padded[:, top:top + size[0], left:left + size[1]]
 
 
-# ----- the kernels on raw arrays -----
-def im2col(x: Any, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair, groups: int,
-           out_size: Pair) -> Any:
-    """The (G, C/G·kh·kw, N·Ho·Wo) matrix of receptive fields of (N, C, H, W) images (one copy)."""
-    x_pad = pad_images(x, padding)
-    n, c = x.shape[:2]
+# ----- the kernels on raw (C, H, W, N) arrays -----
+def receptive_fields(x_pad: Any, kernel: Pair, stride: Pair, dilation: Pair, out_size: Pair) -> Any:
+    """A zero-copy (C, kh, kw, Ho, Wo, N) view: ``fields[c, i, j, y, x, n] = x_pad[c, y·sh + i·dh, x·sw + j·dw, n]``."""
+    c, _, _, n = x_pad.shape
+    c_step, h_step, w_step, n_step = x_pad.strides
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_size
-    n_step, c_step, h_step, w_step = x_pad.strides
-    windows = array_module(x).lib.stride_tricks.as_strided(  # windows[c, i, j, n, y, x], no copy
-        x_pad, (c, kh, kw, n, ho, wo), (c_step, dh * h_step, dw * w_step, n_step, sh * h_step, sw * w_step))
-    return windows.reshape(groups, c // groups * kh * kw, n * ho * wo)
+    return array_module(x_pad).lib.stride_tricks.as_strided(
+        x_pad, (c, kh, kw, ho, wo, n), (c_step, dh * h_step, dw * w_step, sh * h_step, sw * w_step, n_step))
 
 
-def col2im(grad_cols: Any, x_shape: tuple, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair,
-           out_size: Pair) -> Any:
+def row_bands(fields: Any) -> Iterator[slice]:
+    """Slices of output rows whose im2col matrix has about :data:`COLUMNS_PER_BAND` entries."""
+    c, kh, kw, ho, wo, n = fields.shape
+    rows = max(1, COLUMNS_PER_BAND // max(1, c * kh * kw * wo * n))
+    for start in range(0, ho, rows):
+        yield slice(start, min(start + rows, ho))
+
+
+def im2col(fields: Any, band: slice, groups: int) -> Any:
+    """The (G, C/G·kh·kw, rows·Wo·N) matrix of the receptive fields of one band of output rows."""
+    c, kh, kw, _, wo, n = fields.shape
+    band_fields = fields[:, :, :, band]
+    return band_fields.reshape(groups, c // groups * kh * kw, (band.stop - band.start) * wo * n)
+
+
+def col2im(grad_cols: Any, grad_pad: Any, band: slice, kernel: Pair, stride: Pair, dilation: Pair,
+           out_width: int) -> None:
     """Send each column entry back to the input pixel im2col read it from, adding up overlaps."""
-    n, c, h, w = x_shape
-    (top, bottom), (left, right) = padding
-    grad_cols = grad_cols.reshape((c,) + kernel + (n,) + out_size)
-    # (C, N, ...) like grad_cols, so each addition runs over one memory layout
-    grad_pad = array_module(grad_cols).zeros((c, n, top + h + bottom, left + w + right), dtype=grad_cols.dtype)
-    for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
-        grad_pad[:, :, rows, cols] += grad_cols[:, i, j]
-    grad_x = crop_images(grad_pad, padding, (h, w)).transpose(1, 0, 2, 3)
-    return array_module(grad_x).ascontiguousarray(grad_x)
+    c, n = grad_pad.shape[0], grad_pad.shape[3]
+    rows = band.stop - band.start
+    grad_cols = grad_cols.reshape((c,) + kernel + (rows, out_width, n))
+    for i, j, rows_seen, cols_seen in kernel_offsets(kernel, stride, dilation, (rows, out_width), band.start):
+        grad_pad[:, rows_seen, cols_seen] += grad_cols[:, i, j]
 
 
 class Conv2d(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding, dilation, groups):
         ctx.unbatched = x.ndim == 3
-        images = x[None] if ctx.unbatched else x
-        out_channels, kernel = weight.shape[0], weight.shape[2:]
-        out_size = conv_output_size(images.shape[2:], kernel, stride, padding, dilation)
-        cols = im2col(images, kernel, stride, padding, dilation, groups, out_size)
-        y = weight.reshape(groups, out_channels // groups, -1) @ cols  # (G, O/G, N·Ho·Wo)
-        y = y.reshape((out_channels, images.shape[0]) + out_size).transpose(1, 0, 2, 3)
-        xp = array_module(y)
-        out = xp.empty(y.shape, dtype=y.dtype)  # back to (N, O, Ho, Wo), adding the bias on the way
-        if bias is None:
-            out[...] = y
-        else:
-            xp.add(y, bias[:, None, None], out=out)
+        planes = batch_last(x[None] if ctx.unbatched else x)
+        kernel = weight.shape[2:]
+        out_size = conv_output_size(planes.shape[1:3], kernel, stride, padding, dilation)
+        fields = receptive_fields(pad_planes(planes, padding), kernel, stride, dilation, out_size)
+        weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
+        out = array_module(x).empty((weight.shape[0],) + out_size + (planes.shape[3],), dtype=x.dtype)
+        for band in row_bands(fields):
+            out[:, band] = (weight_rows @ im2col(fields, band, groups)).reshape(out[:, band].shape)
+        if bias is not None:
+            out += bias[:, None, None, None]
         ctx.save_for_backward(x, weight)
         ctx.geometry = (kernel, stride, padding, dilation, groups, out_size)
-        return out[0] if ctx.unbatched else out
+        y = batch_first(out)
+        return y[0] if ctx.unbatched else y
 
     @staticmethod
     def backward(ctx, grad):
-        """dW = dY·colsᵀ, dx = col2im(Wᵀ·dY), db = Σ dY, with dY the gradient as (G, O/G, N·Ho·Wo)."""
+        """dW = dY·colsᵀ, dx = col2im(Wᵀ·dY), db = Σ dY, with dY the gradient as (G, O/G, Ho·Wo·N)."""
         x, weight = ctx.saved_tensors
-        groups = ctx.geometry[4]
+        kernel, stride, padding, dilation, groups, out_size = ctx.geometry
         need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
         if ctx.unbatched:
             x, grad = x[None], grad[None]
-        grad_rows = grad.transpose(1, 0, 2, 3).reshape(groups, weight.shape[0] // groups, -1)
-        grad_x = grad_weight = grad_bias = None
-        # one helper per gradient, so that each big (kh·kw times the input) temporary is freed before
-        # the next is made: with both alive, the allocator hands memory back to the OS every step
-        # and pays thousands of page faults to take it again (measured: LeNet's first layer 40% slower)
+        grad_planes = batch_last(grad)
+        planes = batch_last(x)
+        x_pad = pad_planes(planes, padding)
+        fields = receptive_fields(x_pad, kernel, stride, dilation, out_size)
+        weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
+        xp = array_module(x)
+        grad_pad = xp.zeros(x_pad.shape, dtype=x.dtype) if need_x else None
+        grad_weight = xp.zeros(weight_rows.shape, dtype=x.dtype) if need_weight else None
+        for band in row_bands(fields):
+            grad_rows = grad_planes[:, band].reshape(weight_rows.shape[:2] + (grad_planes[0, band].size,))
+            if need_weight:
+                grad_weight += grad_rows @ im2col(fields, band, groups).transpose(0, 2, 1)
+            if need_x:
+                col2im(weight_rows.transpose(0, 2, 1) @ grad_rows, grad_pad, band, kernel, stride, dilation,
+                       out_size[1])
+        grad_x = None
         if need_x:
-            grad_x = input_gradient(weight, grad_rows, x.shape, ctx.geometry)
+            grad_x = batch_first(crop_planes(grad_pad, padding, planes.shape[1:3]))
             grad_x = grad_x[0] if ctx.unbatched else grad_x
-        if need_weight:
-            grad_weight = weight_gradient(x, grad_rows, weight.shape, ctx.geometry)
-        if need_bias:
-            grad_bias = grad.sum(axis=(0, 2, 3))
+        grad_weight = grad_weight.reshape(weight.shape) if need_weight else None
+        grad_bias = grad_planes.sum(axis=(1, 2, 3)) if need_bias else None
         return grad_x, grad_weight, grad_bias, None, None, None, None
-
-
-def input_gradient(weight: Any, grad_rows: Any, x_shape: tuple, geometry: tuple) -> Any:
-    """dx = col2im(Wᵀ · dY): each filter tap sends its share of dY back to the pixel it read."""
-    kernel, stride, padding, dilation, groups, out_size = geometry
-    weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
-    grad_cols = weight_rows.transpose(0, 2, 1) @ grad_rows
-    return col2im(grad_cols, x_shape, kernel, stride, padding, dilation, out_size)
-
-
-def weight_gradient(x: Any, grad_rows: Any, weight_shape: tuple, geometry: tuple) -> Any:
-    """dW = dY · colsᵀ, with the columns made again rather than kept from the forward (kh·kw times
-    the input's memory per layer, as PyTorch keeps only the input)."""
-    kernel, stride, padding, dilation, groups, out_size = geometry
-    cols = im2col(x, kernel, stride, padding, dilation, groups, out_size)
-    return (grad_rows @ cols.transpose(0, 2, 1)).reshape(weight_shape)
 
 
 # ----- the public function: check the arguments as PyTorch does, then apply the op -----

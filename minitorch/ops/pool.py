@@ -4,7 +4,9 @@ Both ops visit the window positions (i, j) of the kernel in row-major order. For
 the values it sees across all windows form a strided slice of the (padded) input, of the
 output's shape (see :func:`~minitorch.ops.conv.kernel_offsets`)::
 
-    seen_(i,j)[n, c, y, x] = x_pad[n, c, y·sh + i·dh, x·sw + j·dw]
+    seen_(i,j)[c, y, x, n] = x_pad[c, y·sh + i·dh, x·sw + j·dw, n]
+
+(images batch-innermost in memory, as the convolutions keep them: see ``ops/conv.py``)
 
 so the forward is kh·kw whole-array operations (a running maximum, or a running sum), never a
 loop over pixels, and the backward hands each offset's share of the gradient back through the
@@ -23,7 +25,9 @@ import numpy as np
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
-from minitorch.ops.conv import IntOrPair, Pair, Padding, crop_images, kernel_offsets, pad_images, pair
+from minitorch.ops.conv import (
+    IntOrPair, Pair, Padding, batch_first, batch_last, crop_planes, kernel_offsets, pad_planes, pair,
+)
 from minitorch.tensor import Tensor
 
 
@@ -64,18 +68,18 @@ def lowest_value(dtype: np.dtype) -> Union[int, float]:
 
 def scatter_to_windows(share: Callable[[int, int], Any], grad: Any, input_shape: tuple, kernel: Pair, stride: Pair,
                        dilation: Pair, padding: Padding, out_size: Pair) -> Any:
-    """The input gradient: ``share(i, j)``, kernel offset (i, j)'s part of ``grad``, sent back through its slice."""
-    n, c, h, w = input_shape
+    """The (C, H, W, N) input gradient: ``share(i, j)``, kernel offset (i, j)'s part of ``grad``,
+    sent back through its slice."""
+    c, h, w, n = input_shape
     (top, bottom), (left, right) = padding
-    xp = array_module(grad)
-    grad_pad = xp.zeros((n, c, top + h + bottom, left + w + right), dtype=grad.dtype)
+    grad_pad = array_module(grad).zeros((c, top + h + bottom, left + w + right, n), dtype=grad.dtype)
     overlap = windows_overlap(kernel, stride, dilation)
     for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
         if overlap:
-            grad_pad[:, :, rows, cols] += share(i, j)
+            grad_pad[:, rows, cols] += share(i, j)
         else:
-            grad_pad[:, :, rows, cols] = share(i, j)
-    return xp.ascontiguousarray(crop_images(grad_pad, padding, (h, w)))
+            grad_pad[:, rows, cols] = share(i, j)
+    return crop_planes(grad_pad, padding, (h, w))
 
 
 # ----- the ops -----
@@ -83,16 +87,15 @@ class MaxPool2d(ArrayFunction):
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode, return_indices):
         ctx.unbatched = x.ndim == 3
-        if ctx.unbatched:
-            x = x[None]
+        planes = batch_last(x[None] if ctx.unbatched else x)
         xp = array_module(x)
-        out_size, sides = pool_geometry(x.shape[2:], kernel, stride, padding, dilation, ceil_mode)
-        x_pad = pad_images(x, sides, fill=lowest_value(x.dtype))
+        out_size, sides = pool_geometry(planes.shape[1:3], kernel, stride, padding, dilation, ceil_mode)
+        x_pad = pad_planes(planes, sides, fill=lowest_value(x.dtype))
         # winner: which kernel offset (i·kw + j) holds the window's first maximum
         winner_type = np.min_scalar_type(kernel[0] * kernel[1] - 1)
         best = winner = None
         for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
-            seen = x_pad[:, :, rows, cols]
+            seen = x_pad[:, rows, cols]
             if best is None:
                 best, winner = seen.copy(), xp.zeros(seen.shape, dtype=winner_type)
                 continue
@@ -101,10 +104,11 @@ class MaxPool2d(ArrayFunction):
             # offsets come in increasing order, so the last one that beat the maximum is the largest
             xp.maximum(winner, beats * winner_type.type(i * kernel[1] + j), out=winner)
         ctx.save_for_backward(winner)
-        ctx.geometry = (x.shape, kernel, stride, dilation, sides, out_size)
+        ctx.geometry = (planes.shape, kernel, stride, dilation, sides, out_size)
+        best = batch_first(best)
         if not return_indices:
             return best[0] if ctx.unbatched else best
-        indices = flat_indices(winner, x.shape[3], kernel, stride, dilation, sides)
+        indices = flat_indices(batch_first(winner), planes.shape[2], kernel, stride, dilation, sides)
         ctx.mark_non_differentiable(indices)
         return (best[0], indices[0]) if ctx.unbatched else (best, indices)
 
@@ -113,13 +117,12 @@ class MaxPool2d(ArrayFunction):
         """dx[first maximum of each window] += dy; every other pixel of the window gets nothing."""
         (winner,) = ctx.saved_tensors
         input_shape, kernel, stride, dilation, sides, out_size = ctx.geometry
-        if ctx.unbatched:
-            grad = grad[None]
+        grad = batch_last(grad[None] if ctx.unbatched else grad)
 
         def share(i: int, j: int) -> Any:
             return grad * (winner == i * kernel[1] + j)
 
-        grad_x = scatter_to_windows(share, grad, input_shape, kernel, stride, dilation, sides, out_size)
+        grad_x = batch_first(scatter_to_windows(share, grad, input_shape, kernel, stride, dilation, sides, out_size))
         return grad_x[0] if ctx.unbatched else grad_x, None, None, None, None, None, None
 
 
@@ -137,21 +140,21 @@ class AvgPool2d(ArrayFunction):
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
         ctx.unbatched = x.ndim == 3
-        if ctx.unbatched:
-            x = x[None]
+        planes = batch_last(x[None] if ctx.unbatched else x)
         dilation = (1, 1)
-        out_size, sides = pool_geometry(x.shape[2:], kernel, stride, padding, dilation, ceil_mode)
-        x_pad = pad_images(x, sides)
+        out_size, sides = pool_geometry(planes.shape[1:3], kernel, stride, padding, dilation, ceil_mode)
+        x_pad = pad_planes(planes, sides)
         total = None
         for _, _, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
             if total is None:
-                total = x_pad[:, :, rows, cols].copy()
+                total = x_pad[:, rows, cols].copy()
             else:
-                total += x_pad[:, :, rows, cols]
-        divisor = divisor_override or window_sizes(x, kernel, stride, padding, out_size, count_include_pad)
+                total += x_pad[:, rows, cols]
+        divisor = divisor_override or window_sizes(planes, kernel, stride, padding, out_size, count_include_pad)
         total /= divisor
         ctx.divisor = divisor
-        ctx.geometry = (x.shape, kernel, stride, sides, out_size)
+        ctx.geometry = (planes.shape, kernel, stride, sides, out_size)
+        total = batch_first(total)
         return total[0] if ctx.unbatched else total
 
     @staticmethod
@@ -159,25 +162,26 @@ class AvgPool2d(ArrayFunction):
         """dx = Σ over the windows holding x of dy / (that window's divisor)."""
         input_shape, kernel, stride, sides, out_size = ctx.geometry
         dilation = (1, 1)
-        if ctx.unbatched:
-            grad = grad[None]
+        grad = batch_last(grad[None] if ctx.unbatched else grad)
         share = grad / ctx.divisor
-        grad_x = scatter_to_windows(lambda i, j: share, grad, input_shape, kernel, stride, dilation, sides, out_size)
+        grad_x = batch_first(
+            scatter_to_windows(lambda i, j: share, grad, input_shape, kernel, stride, dilation, sides, out_size))
         return grad_x[0] if ctx.unbatched else grad_x, None, None, None, None, None, None
 
 
-def window_sizes(x: Any, kernel: Pair, stride: Pair, padding: Pair, out_size: Pair, count_include_pad: bool) -> Any:
-    """The (Ho, Wo) divisors of the average: each window's size, clipped to the padded input,
-    and also to the input itself unless ``count_include_pad`` (PyTorch's rule)."""
-    xp = array_module(x)
+def window_sizes(planes: Any, kernel: Pair, stride: Pair, padding: Pair, out_size: Pair,
+                 count_include_pad: bool) -> Any:
+    """The (Ho, Wo, 1) divisors of the average of (C, H, W, N) planes: each window's size, clipped to
+    the padded input, and also to the input itself unless ``count_include_pad`` (PyTorch's rule)."""
+    xp = array_module(planes)
     lengths = []
     for d in range(2):
         start = xp.arange(out_size[d]) * stride[d] - padding[d]
-        end = xp.minimum(start + kernel[d], x.shape[2 + d] + padding[d])
+        end = xp.minimum(start + kernel[d], planes.shape[1 + d] + padding[d])
         if not count_include_pad:
-            start, end = xp.maximum(start, 0), xp.minimum(end, x.shape[2 + d])
+            start, end = xp.maximum(start, 0), xp.minimum(end, planes.shape[1 + d])
         lengths.append(end - start)
-    return (lengths[0].reshape(-1, 1) * lengths[1]).astype(x.dtype)
+    return (lengths[0].reshape(-1, 1, 1) * lengths[1].reshape(-1, 1)).astype(planes.dtype)
 
 
 # ----- the public functions: check the arguments as PyTorch does, then apply the op -----
