@@ -145,7 +145,7 @@ class Conv2d(ArrayFunction):
             out[:, band] = (weight_rows @ im2col(fields, band, groups)).reshape(out[:, band].shape)
         if bias is not None:
             out += bias[:, None, None, None]
-        ctx.save_for_backward(x, weight)
+        ctx.save_for_backward(x, weight, planes)  # planes: x batch-innermost (x itself after a conv/pool)
         ctx.geometry = (kernel, stride, padding, dilation, groups, out_size)
         y = batch_first(out)
         return y[0] if ctx.unbatched else y
@@ -153,13 +153,10 @@ class Conv2d(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """dW = dY·colsᵀ, dx = col2im(Wᵀ·dY), db = Σ dY, with dY the gradient as (G, O/G, Ho·Wo·N)."""
-        x, weight = ctx.saved_tensors
+        x, weight, planes = ctx.saved_tensors
         kernel, stride, padding, dilation, groups, out_size = ctx.geometry
         need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
-        if ctx.unbatched:
-            x, grad = x[None], grad[None]
-        grad_planes = batch_last(grad)
-        planes = batch_last(x)
+        grad_planes = batch_last(grad[None] if ctx.unbatched else grad)
         x_pad = pad_planes(planes, padding)
         fields = receptive_fields(x_pad, kernel, stride, dilation, out_size)
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
