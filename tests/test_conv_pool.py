@@ -292,3 +292,17 @@ def test_pool_errors(pool, shape, keywords, message):
 def test_avg_pool2d_rejects_integer_input():
     with pytest.raises(RuntimeError, match=r"floating-point input, but got int64"):
         avg_pool2d(minitorch.zeros((1, 1, 4, 4), dtype=minitorch.int64), 2)
+
+
+def test_max_pool2d_nan_wins_its_window_and_takes_the_gradient():
+    """PyTorch's rule: a NaN beats every value (the last NaN of a window, in row-major order)."""
+    values = np.arange(2 * 1 * 4 * 4, dtype=np.float64).reshape(2, 1, 4, 4)
+    values[0, 0, 0, 1] = values[0, 0, 1, 0] = values[1, 0, 3, 3] = np.nan
+    ours = minitorch.tensor(values, requires_grad=True)
+    theirs = torch.tensor(values, requires_grad=True)
+    out, expected = max_pool2d(ours, 2), torch.nn.functional.max_pool2d(theirs, 2)
+    upstream = np.random.default_rng(0).standard_normal(expected.shape)
+    out.backward(minitorch.tensor(upstream))
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_array_equal(out.detach().numpy(), expected.detach().numpy())
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())

@@ -93,6 +93,8 @@ class MaxPool2d(ArrayFunction):
         x_pad = pad_planes(planes, sides, fill=lowest_value(x.dtype))
         # winner: which kernel offset (i·kw + j) holds the window's first maximum
         winner_type = np.min_scalar_type(kernel[0] * kernel[1] - 1)
+        # NaNs cost one more op per offset: on the CPU skip it when there are none (asking would sync a GPU)
+        check_nan = x.dtype.kind == "f" and (xp is not np or bool(xp.isnan(x).any()))
         best = winner = None
         for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
             seen = x_pad[:, rows, cols]
@@ -100,7 +102,9 @@ class MaxPool2d(ArrayFunction):
                 best, winner = seen.copy(), xp.zeros(seen.shape, dtype=winner_type)
                 continue
             beats = seen > best  # strictly: on a tie the earlier offset keeps the window
-            xp.maximum(best, seen, out=best)
+            if check_nan:  # PyTorch's rule: a NaN beats everything, and keeps the gradient
+                beats |= seen != seen
+            xp.maximum(best, seen, out=best)  # a NaN propagates, as in PyTorch
             # offsets come in increasing order, so the last one that beat the maximum is the largest
             xp.maximum(winner, beats * winner_type.type(i * kernel[1] + j), out=winner)
         ctx.save_for_backward(winner)
