@@ -123,12 +123,21 @@ def im2col(fields: Any, band: slice, groups: int) -> Any:
 
 def col2im(grad_cols: Any, grad_pad: Any, band: slice, kernel: Pair, stride: Pair, dilation: Pair,
            out_width: int) -> None:
-    """Send each column entry back to the input pixel im2col read it from, adding up overlaps."""
-    c, n = grad_pad.shape[0], grad_pad.shape[3]
+    """Send each column entry back to the input pixel im2col read it from, adding up overlaps.
+
+    ``grad_pad[c, y·sh + i·dh, x·sw + j·dw, n] += dcols[c, i, j, y, x, n]`` in two passes, over the
+    kernel's columns j and then its rows i: kh + kw slice additions rather than kh·kw.
+    """
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    c, _, padded_width, n = grad_pad.shape
     rows = band.stop - band.start
-    grad_cols = grad_cols.reshape((c,) + kernel + (rows, out_width, n))
-    for i, j, rows_seen, cols_seen in kernel_offsets(kernel, stride, dilation, (rows, out_width), band.start):
-        grad_pad[:, rows_seen, cols_seen] += grad_cols[:, i, j]
+    grad_cols = grad_cols.reshape((c, kh, kw, rows, out_width, n))
+    by_row = array_module(grad_pad).zeros((c, kh, rows, padded_width, n), dtype=grad_pad.dtype)
+    for j in range(kw):  # by_row[c, i, y, x·sw + j·dw, n] += dcols[c, i, j, y, x, n]
+        by_row[:, :, :, j * dw:j * dw + (out_width - 1) * sw + 1:sw] += grad_cols[:, :, j]
+    for i in range(kh):  # grad_pad[c, y·sh + i·dh, :, n] += by_row[c, i, y, :, n]
+        top = band.start * sh + i * dh
+        grad_pad[:, top:top + (rows - 1) * sh + 1:sh] += by_row[:, i]
 
 
 class Conv2d(ArrayFunction):

@@ -19,6 +19,7 @@ gradient to every tied pixel.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -42,6 +43,7 @@ def pool_output_length(size: int, kernel: int, stride: int, padding: int, dilati
     return length
 
 
+@functools.lru_cache(maxsize=256)  # a network asks the same few questions every step
 def pool_geometry(size: Sequence[int], kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
                   ceil_mode: bool) -> Tuple[Pair, Padding]:
     """The output size (Ho, Wo) and the padding each side that makes every window fit.
