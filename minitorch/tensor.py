@@ -17,8 +17,7 @@ from typing import Any, Iterator, Optional, Sequence, Union
 import numpy as np
 
 from minitorch import dtypes
-from minitorch.autograd import grad_mode
-from minitorch.backend import CPU, array_module, device, device_of, to_device
+from minitorch.backend import CPU, array_module, device, device_of
 
 Shape = tuple
 
