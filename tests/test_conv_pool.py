@@ -306,3 +306,17 @@ def test_max_pool2d_nan_wins_its_window_and_takes_the_gradient():
     expected.backward(torch.tensor(upstream))
     np.testing.assert_array_equal(out.detach().numpy(), expected.detach().numpy())
     np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
+def test_conv_outputs_keep_the_batch_innermost_layout_and_still_view_like_pytorch():
+    """conv/pool outputs are (N,C,H,W) views of (C,H,W,N) memory; every view PyTorch allows works."""
+    x = minitorch.randn(4, 3, 12, 12)
+    weight = minitorch.randn(5, 3, 3, 3)
+    y = max_pool2d(conv2d(x, weight).relu(), 2)
+    assert not y.is_contiguous() and y.shape == (4, 5, 5, 5)
+    expected = torch.nn.functional.max_pool2d(
+        torch.nn.functional.conv2d(torch.from_numpy(x.numpy()), torch.from_numpy(weight.numpy())).relu(), 2)
+    for shape in [(4, -1), (-1,), (20, 5, 5), (4, 5, 25)]:
+        np.testing.assert_allclose(y.view(*shape).numpy(), expected.view(*shape).numpy(), rtol=1e-5, atol=1e-5)
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        minitorch.randn(3, 4).t().view(-1)

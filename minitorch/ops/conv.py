@@ -13,10 +13,10 @@ and its backward, with dY the upstream gradient as a matrix (one row per output 
     dx    = col2im(dcols)       kh·kw strided-slice additions: overlapping windows add up
     db    = Σ dY                over pixels and images
 
-**Memory layout.** The public shape is PyTorch's (N, C, H, W), but the ops here keep images
-*batch-innermost* in memory, (C, H, W, N): a conv or pool output is an (N, C, H, W)-shaped view of
-a (C, H, W, N) array, which NumPy's elementwise ops (ReLU ...) preserve, so the next conv or pool
-reads it without a copy. In that layout a receptive-field slice ``x_pad[c, rows, cols, :]`` with
+**Memory layout** (``ops/layout.py``). The public shape is PyTorch's (N, C, H, W), but the ops
+here keep images *batch-innermost* in memory, (C, H, W, N): a conv or pool output is an
+(N, C, H, W)-shaped view of a (C, H, W, N) array, which NumPy's elementwise ops (ReLU ...)
+preserve, so the next conv or pool reads it without a copy. In that layout a receptive-field slice ``x_pad[c, rows, cols, :]`` with
 stride 1 is a run of Wo·N contiguous values, so im2col copies long runs; and ``W · cols`` comes out
 (O, Ho, Wo, N), the next layer's layout, with no transpose. (With NCHW columns the copy moves runs
 of only Wo values: 5-10x more copy loops.)
@@ -32,6 +32,7 @@ from typing import Any, Iterator, Optional, Sequence, Tuple, Union
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, strided_view
+from minitorch.ops.layout import batch_first, batch_last
 from minitorch.tensor import Tensor
 
 Pair = Tuple[int, int]
@@ -66,17 +67,6 @@ def kernel_offsets(kernel: Pair, stride: Pair, dilation: Pair, out_size: Pair,
         top = first_row * sh + i * dh
         for j in range(kw):
             yield i, j, slice(top, top + (ho - 1) * sh + 1, sh), slice(j * dw, j * dw + (wo - 1) * sw + 1, sw)
-
-
-def batch_last(x: Any) -> Any:
-    """(N, C, H, W) → a C-ordered (C, H, W, N) array; free when ``x`` came from a conv or a pool."""
-    planes = x.transpose(1, 2, 3, 0)
-    return planes if planes.flags.c_contiguous else array_module(x).ascontiguousarray(planes)
-
-
-def batch_first(planes: Any) -> Any:
-    """(C, H, W, N) → the (N, C, H, W) view the public API shows (no copy)."""
-    return planes.transpose(3, 0, 1, 2)
 
 
 def pad_planes(planes: Any, padding: Padding, fill: float = 0) -> Any:

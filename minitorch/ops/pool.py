@@ -26,9 +26,8 @@ import numpy as np
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
-from minitorch.ops.conv import (
-    IntOrPair, Pair, Padding, batch_first, batch_last, crop_planes, kernel_offsets, pad_planes, pair,
-)
+from minitorch.ops.conv import IntOrPair, Pair, Padding, crop_planes, kernel_offsets, pad_planes, pair
+from minitorch.ops.layout import batch_first, batch_last
 from minitorch.tensor import Tensor
 
 

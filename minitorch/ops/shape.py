@@ -12,6 +12,7 @@ from typing import Any, Sequence
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.broadcast import unbroadcast
+from minitorch.ops.layout import is_batch_innermost
 from minitorch.tensor import Tensor, _normalize_dim
 
 
@@ -59,6 +60,8 @@ class Reshape(ArrayFunction):
         try:
             view.shape = shape
         except AttributeError:
+            if is_batch_innermost(x):  # a conv/pool output: contiguous in PyTorch, so view must work
+                return x.reshape(shape)
             raise RuntimeError(
                 f"view size is not compatible with input tensor's size and stride (shape {list(x.shape)} -> "
                 f"{list(shape)}); at least one dimension spans across two contiguous subspaces. "
