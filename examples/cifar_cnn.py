@@ -265,7 +265,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     torch.manual_seed(args.seed)  # the initial weights
     generator = torch.Generator()  # the order of the training images
-    train_loader, test_loader, classes = make_loaders(args, generator)
+    try:
+        train_loader, test_loader, classes = make_loaders(args, generator)
+    except RuntimeError as error:  # no data and no network: say what to do, without a traceback
+        raise SystemExit(f"error: {error}") from None
     model = MODELS[args.model]().to(args.device)
     criterion = nn.CrossEntropyLoss()
     optimizer = optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)

@@ -172,3 +172,12 @@ def test_plain_progress_without_a_total_shows_the_size(capsys):
     with PlainProgress(10, 0, "file", enabled=False) as bar:
         bar.update(5)
     assert capsys.readouterr().err == ""
+
+
+def test_cifar10_download_failure_says_what_to_do(tmp_path, monkeypatch):
+    """No network (here: a URL nothing listens on) gives one clear RuntimeError, not a urllib traceback."""
+    from minitorch.datasets import CIFAR10
+
+    monkeypatch.setattr(CIFAR10, "url", "http://127.0.0.1:9/cifar-10-python.tar.gz")
+    with pytest.raises(RuntimeError, match="could not download .* put cifar-10-python.tar.gz at"):
+        CIFAR10(tmp_path, download=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import pickle
 import tarfile
+import urllib.error
 import warnings
 import zlib
 from pathlib import Path
@@ -121,7 +122,14 @@ class CIFAR10(Dataset):
         if archive.is_file():
             self._warn_if_unknown(archive)
         elif download:
-            download_url(self.url, archive, md5=self.download_md5)
+            try:
+                download_url(self.url, archive, md5=self.download_md5)
+            except urllib.error.URLError as error:
+                raise RuntimeError(
+                    f"could not download {self.url} ({getattr(error, 'reason', error)}); check the "
+                    f"connection and run again (a partial download resumes), or put {self.archive_name} "
+                    f"at {archive}"
+                ) from error
         else:
             raise RuntimeError(
                 f"CIFAR-10 not found: put {self.archive_name} at {archive} "
