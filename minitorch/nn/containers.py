@@ -19,7 +19,33 @@ def _index(index: int, length: int) -> int:
     return index % length
 
 
-class Sequential(Module):
+class _NumberedModules(Module):
+    """Children named ``"0"``, ``"1"``, ... in order: what Sequential and ModuleList share."""
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __delitem__(self, index: Union[int, slice]) -> None:
+        """Delete, then renumber the rest ``"0"``, ``"1"``, ... (as PyTorch does)."""
+        remaining = list(self._modules.values())
+        del remaining[index if isinstance(index, slice) else _index(index, len(remaining))]
+        self._modules.clear()
+        self.extend(remaining)
+
+    def append(self, module: Module) -> "_NumberedModules":
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> "_NumberedModules":
+        for module in modules:
+            self.append(module)
+        return self
+
+
+class Sequential(_NumberedModules):
     """Layers applied one after another: ``Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))``.
 
     Also ``Sequential(OrderedDict([("fc", nn.Linear(4, 2)), ...]))`` to name the layers.
@@ -54,30 +80,9 @@ class Sequential(Module):
         key = list(self._modules)[_index(index, len(self))]
         setattr(self, key, module)
 
-    def __delitem__(self, index: Union[int, slice]) -> None:
-        """Delete, then renumber the rest ``"0"``, ``"1"``, ... (as PyTorch does)."""
-        remaining = list(self._modules.values())
-        del remaining[index if isinstance(index, slice) else _index(index, len(remaining))]
-        self._modules.clear()
-        self.extend(remaining)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> "Sequential":
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> "Sequential":
-        for module in modules:
-            self.append(module)
-        return self
 
 
-class ModuleList(Module):
+class ModuleList(_NumberedModules):
     """A list of modules, each registered: ``self.blocks = nn.ModuleList([Block() for _ in range(4)])``."""
 
     def __init__(self, modules: Optional[Iterable[Module]] = None) -> None:
@@ -93,35 +98,16 @@ class ModuleList(Module):
     def __setitem__(self, index: int, module: Module) -> None:
         setattr(self, str(_index(index, len(self))), module)
 
-    def __delitem__(self, index: Union[int, slice]) -> None:
-        """Delete, then renumber the rest so the names stay ``"0"``, ``"1"``, ..."""
-        remaining = list(self._modules.values())
-        del remaining[index if isinstance(index, slice) else _index(index, len(remaining))]
-        self._modules.clear()
-        self.extend(remaining)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
     def __iadd__(self, modules: Iterable[Module]) -> "ModuleList":
         return self.extend(modules)
 
     def __add__(self, other: Iterable[Module]) -> "ModuleList":
         return type(self)(list(self) + list(other))
 
-    def append(self, module: Module) -> "ModuleList":
-        self.add_module(str(len(self)), module)
-        return self
-
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
         if isinstance(modules, Module) or not hasattr(modules, "__iter__"):
             raise TypeError(f"ModuleList.extend should be called with an iterable, but got {type(modules).__name__}")
-        for module in modules:
-            self.append(module)
-        return self
+        return super().extend(modules)
 
     def insert(self, index: int, module: Module) -> None:
         modules = list(self._modules.values())
