@@ -142,6 +142,17 @@ class Tensor:
     def _version(self) -> int:
         return self._version_counter.value
 
+    def _write(self, values: Any, index: Any = Ellipsis) -> None:
+        """Change values in place: ``self[index] = values``, then count one more version.
+
+        Every in-place change in minitorch ends here, so the version rule lives in one place.
+        ``values`` may be this tensor's own array, already written by an op with ``out=``
+        (``p._write(np.subtract(p._data, step, out=p._data))``); then only the version moves.
+        """
+        if values is not self._data:
+            self._data[index] = values
+        self._version_counter.value += 1
+
     @property
     def data(self) -> "Tensor":
         """The same memory as a tensor outside the graph (no version tracking, as in PyTorch)."""

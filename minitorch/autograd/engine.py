@@ -126,8 +126,7 @@ def _accumulate_into_leaf(leaf: Any, grad: Any, handed_out: set) -> None:
         handed_out.add(id(grad))
         leaf.grad = Tensor(grad)
     else:
-        leaf.grad._data = leaf.grad._data + grad
-        leaf.grad._version_counter.value += 1
+        leaf.grad.data = Tensor(leaf.grad._data + grad)  # a new array: the old one may be on its way elsewhere
 
 
 def _retains_grad(hook: Any) -> bool:

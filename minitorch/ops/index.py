@@ -127,8 +127,7 @@ def setitem(input: Tensor, index: Any, value: Any) -> None:
         if builds_graph(input, value):
             apply_inplace(input, SetItem, array_index, value)
         else:
-            input._data[array_index] = value._data if isinstance(value, Tensor) else value
-            input._version_counter.value += 1
+            input._write(value._data if isinstance(value, Tensor) else value, array_index)
     except (IndexError, ValueError) as error:  # a bad index stays an IndexError, bad shapes are RuntimeErrors
         shape = list(value.shape) if isinstance(value, Tensor) else "scalar"
         raise (IndexError if isinstance(error, IndexError) else RuntimeError)(

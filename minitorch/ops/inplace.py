@@ -62,15 +62,13 @@ def _snapshot(target: Tensor) -> Tensor:
 
 
 def _write(target: Tensor, values: Any) -> None:
-    if values is not target._data:
-        try:
-            target._data[...] = values
-        except ValueError:
-            raise RuntimeError(
-                f"output with shape {list(target.shape)} doesn't match the broadcast shape "
-                f"{list(getattr(values, 'shape', ()))} of an in-place operation"
-            ) from None
-    target._version_counter.value += 1
+    try:
+        target._write(values)
+    except ValueError:
+        raise RuntimeError(
+            f"output with shape {list(target.shape)} doesn't match the broadcast shape "
+            f"{list(getattr(values, 'shape', ()))} of an in-place operation"
+        ) from None
 
 
 def _arrays(args: tuple) -> list:
@@ -94,7 +92,7 @@ def _ufunc_inplace(target: Tensor, name: str, other: Any) -> Tensor:
     xp = array_module(target._data)
     other = ew.as_operand(other, target)
     try:
-        getattr(xp, name)(target._data, other._data if isinstance(other, Tensor) else other, out=target._data)
+        target._write(getattr(xp, name)(target._data, other._data if isinstance(other, Tensor) else other, out=target._data))
     except TypeError as error:
         other_dtype = other.dtype if isinstance(other, Tensor) else type(other).__name__
         raise RuntimeError(
@@ -106,7 +104,6 @@ def _ufunc_inplace(target: Tensor, name: str, other: Any) -> Tensor:
             f"output with shape {list(target.shape)} doesn't match the broadcast shape of "
             f"{list(target.shape)} and {list(getattr(other, 'shape', ()))} in an in-place {name}"
         ) from None
-    target._version_counter.value += 1
     return target
 
 
@@ -163,8 +160,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
     """Set every element to ``value``."""
     if builds_graph(self):
         return apply_inplace(self, Fill, ew._plain(value))
-    self._data.fill(ew._plain(value))
-    self._version_counter.value += 1
+    self._write(ew._plain(value))
     return self
 
 

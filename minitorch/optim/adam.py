@@ -58,7 +58,6 @@ class Adam(Optimizer):
                 for p in group["params"]:
                     if p.grad is not None:
                         _adam_update(p, p.grad._data, self._state_of(p, group["amsgrad"]), **options)
-                        p._version_counter.value += 1
         return loss
 
     def _state_of(self, p: Tensor, amsgrad: bool) -> Dict[str, Any]:
@@ -126,4 +125,4 @@ def _adam_update(
     denom += eps
     update = m * (-lr / (1 - beta1 ** step))
     update /= denom
-    param += update
+    p._write(xp.add(param, update, out=param))

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Optional
 
 from minitorch.autograd.grad_mode import no_grad
+from minitorch.backend import array_module
 from minitorch.optim.optimizer import Optimizer, ParamsT
 from minitorch.tensor import Tensor
 
@@ -66,8 +67,7 @@ class SGD(Optimizer):
                 grad = grad + weight_decay * p._data
             if momentum != 0:
                 grad = _momentum(self.state[p], grad, momentum, dampening, nesterov)
-            p._data -= lr * grad
-            p._version_counter.value += 1
+            p._write(array_module(grad).subtract(p._data, lr * grad, out=p._data))
 
 
 def _momentum(state: Dict[str, Any], grad: Any, momentum: float, dampening: float, nesterov: bool) -> Any:
