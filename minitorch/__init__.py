@@ -10,9 +10,7 @@ It mirrors PyTorch's API, so ``import minitorch as torch`` runs PyTorch tutorial
 Where to read: ``tensor.py`` (the Tensor), ``autograd/`` (graph and backward), ``ops/`` (every
 op's forward and backward side by side), ``nn/``, ``optim/``, ``utils/data``, ``datasets/``.
 """
-from minitorch.tensor import Tensor  # first: everything else builds on it
-
-from minitorch import dtypes
+from minitorch import cuda, dtypes, tensor_methods  # noqa: F401  (tensor_methods attaches Tensor's op methods)
 from minitorch.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitorch.autograd.function import Function
 from minitorch.autograd.gradcheck import gradcheck
@@ -21,22 +19,26 @@ from minitorch.creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like,
     rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
-from minitorch.ops.elementwise import (
-    abs, add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, clip, div, eq, equal, exp, ge, gt, isfinite, isnan, le, log,
-    logical_not, lt, masked_fill, maximum, minimum, mul, ne, neg, pow, relu, sigmoid, sqrt, square,
-    sub, tanh, where,
+from minitorch.ops.arithmetic import add, div, floor_divide, mul, neg, pow, sub
+from minitorch.ops.cast import clone
+from minitorch.ops.comparison import (
+    allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, gt, isfinite, isnan, le,
+    logical_not, lt, ne,
 )
 from minitorch.ops.linalg import bmm, dot, matmul, mm
 from minitorch.ops.reduce import all, any, argmax, argmin, max, mean, min, std, sum, var
+from minitorch.ops.selection import masked_fill, maximum, minimum, where
 from minitorch.ops.shape import (
     broadcast_to, cat, chunk, concat, concatenate, flatten, permute, reshape, split, squeeze, stack,
     swapaxes, t, transpose, unbind, unflatten, unsqueeze,
 )
+from minitorch.ops.unary import abs, clamp, clip, exp, log, relu, sigmoid, sqrt, square, tanh
 from minitorch.random import Generator, initial_seed, manual_seed
-from minitorch.threads import get_num_threads, set_num_threads
-from minitorch import cuda
-from minitorch import nn, optim  # last: they build on the above; `torch.nn.Module` works after `import minitorch as torch`
 from minitorch.serialization import load, save
+from minitorch.tensor import Tensor
+from minitorch.threads import get_num_threads, set_num_threads
+
+from minitorch import nn, optim  # noqa: E402  (`torch.nn.Module` works after `import minitorch as torch`)
 
 float16 = half = dtypes.float16
 float32 = float = dtypes.float32

@@ -9,24 +9,13 @@ from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
-from minitorch import dtypes
+from minitorch import backend, dtypes
 from minitorch.backend import CPU, array_module_on, device, to_device
 from minitorch.random import Generator, rng_of
+from minitorch.sizes import new_size
 from minitorch.tensor import Tensor
 
 Size = Union[int, Sequence[int]]
-
-
-def size_tuple(size: tuple) -> tuple:
-    """Accept ``zeros(2, 3)`` and ``zeros((2, 3))``; reject negative sizes with a clear error."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    for n in size:
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-            raise TypeError(f"a size must be a tuple of ints, got {size!r}")
-        if n < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
-    return tuple(int(n) for n in size)
 
 
 def _finish(array: Any, dtype: Any, device_spec: Any, requires_grad: bool) -> Tensor:
@@ -102,13 +91,9 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 def _filled(make: str, size: tuple, dtype: Any, device: Any, requires_grad: bool, **kwargs: Any) -> Tensor:
     dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.default_float
-    with array_module_on(CPU if device is None else _as_device(device)) as xp:
-        array = getattr(xp, make)(size_tuple(size), dtype=dtype, **kwargs)
+    with array_module_on(CPU if device is None else backend.device(device)) as xp:
+        array = getattr(xp, make)(new_size(size), dtype=dtype, **kwargs)
     return Tensor(array, requires_grad=requires_grad)
-
-
-def _as_device(spec: Any) -> "device":
-    return spec if isinstance(spec, device) else device(spec)
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -188,7 +173,7 @@ def _random(draw: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool
     dtype = dtypes.as_dtype(dtype or dtypes.default_float)
     if dtype.kind != "f":
         raise RuntimeError(f"expected a floating point dtype for random floats, got {dtype}")
-    array = draw(size_tuple(size), np.float64 if dtype == dtypes.float64 else np.float32)
+    array = draw(new_size(size), np.float64 if dtype == dtypes.float64 else np.float32)
     return _finish(array, dtype, device, requires_grad)
 
 
@@ -211,7 +196,7 @@ def randint(low: int, high: Optional[int] = None, size: Sequence[int] = (), *,
         low, high, size = 0, low, high if high is not None else size
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    array = rng_of(generator).integers(low, high, size=size_tuple((tuple(size),)), dtype=np.int64)
+    array = rng_of(generator).integers(low, high, size=new_size((tuple(size),)), dtype=np.int64)
     return _finish(array, dtype or dtypes.int64, device, False)
 
 
@@ -225,3 +210,25 @@ def rand_like(input: Tensor, dtype: Any = None, device: Any = None, requires_gra
 
 def randn_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return randn(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+
+
+# ----- x.new_zeros(...) and friends: same dtype and device as x unless told otherwise -----
+def new_tensor(self: Tensor, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def new_zeros(self: Tensor, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def new_ones(self: Tensor, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def new_empty(self: Tensor, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return empty(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def new_full(self: Tensor, size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)

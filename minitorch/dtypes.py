@@ -41,10 +41,6 @@ def as_dtype(spec: Any) -> np.dtype:
     return dtype
 
 
-def is_floating(dtype: np.dtype) -> bool:
-    return dtype.kind == "f"
-
-
 def promote(a: np.dtype, a_ndim: int, b: np.dtype, b_ndim: int) -> np.dtype:
     """Result dtype of a binary op on two tensors, by PyTorch's rules.
 

@@ -55,7 +55,7 @@ def load(f: PathOrFile, map_location: Any = None, weights_only: Optional[bool] =
 
     ``weights_only`` is accepted for PyTorch compatibility: a minitorch checkpoint only ever holds data.
     """
-    target = CPU if map_location is None else _as_device(map_location)
+    target = CPU if map_location is None else _map_location_device(map_location)
     if hasattr(f, "read"):
         return _read(f, getattr(f, "name", repr(f)), target)
     name = os.fspath(f)
@@ -147,7 +147,7 @@ def _fsync_directory(directory: str) -> None:
 
 
 # ----- reading -----
-def _as_device(map_location: Any) -> device:
+def _map_location_device(map_location: Any) -> device:
     if isinstance(map_location, (str, device)):
         return device(map_location)
     raise TypeError(
@@ -159,7 +159,7 @@ def _read(file: BinaryIO, name: str, target: device) -> Any:
     head = file.read(4)
     file.seek(-len(head), os.SEEK_CUR)
     if head != _ZIP_MAGIC:
-        raise ValueError(f"{name} is not a minitorch checkpoint: {_describe(head)}")
+        raise ValueError(f"{name} is not a minitorch checkpoint: {_guess_file_kind(head)}")
     try:
         with np.load(file, allow_pickle=False) as archive:
             if STRUCTURE not in archive.files:
@@ -172,7 +172,7 @@ def _read(file: BinaryIO, name: str, target: device) -> Any:
         raise RuntimeError(f"{name}: the checkpoint's structure is malformed ({error!r})") from None
 
 
-def _describe(head: bytes) -> str:
+def _guess_file_kind(head: bytes) -> str:
     """What a file that isn't a zip archive seems to be, from its first bytes."""
     if not head:
         return "the file is empty"

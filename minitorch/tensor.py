@@ -2,9 +2,10 @@
 
 A tensor holds its values in ``_data`` (a ``numpy.ndarray`` or ``cupy.ndarray``). If it
 ``requires_grad``, every op on it records a node (``grad_fn``) in a graph, and ``backward()``
-walks that graph to fill the ``.grad`` of the leaves. The maths of each op lives in
-``minitorch/ops``; the methods here only forward to it, so ``x.exp()`` and ``minitorch.exp(x)``
-are the same code.
+walks that graph to fill the ``.grad`` of the leaves. This module defines only what a tensor
+*is*; its maths methods (``x.exp()``, ``x + y``, ``x.sum()``, ``x.to(...)``, ``x.backward()``)
+are the ops of ``minitorch/ops`` and ``minitorch/autograd``, attached to the class from one table
+in ``minitorch/tensor_methods.py``, so ``x.exp()`` and ``minitorch.exp(x)`` are the same code.
 
 In-place ops (``add_``, ``zero_``, ``x[i] = v`` ...) bump a version counter shared by a tensor
 and its views. A node that saved a tensor for backward remembers the version it saw, and
@@ -12,12 +13,15 @@ refuses to compute a gradient from a tensor that has changed since.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional, Sequence, Union
+import weakref
+from typing import Any, Iterator, Optional, Union
 
 import numpy as np
 
-from minitorch import dtypes
-from minitorch.backend import CPU, array_module, device, device_of
+from minitorch import backend
+from minitorch.backend import array_module, device_of
+from minitorch.hooks import RemovableHandle
+from minitorch.sizes import normalize_dim
 
 Shape = tuple
 
@@ -36,7 +40,7 @@ class Tensor:
 
     __slots__ = (
         "_data", "_requires_grad", "grad", "grad_fn", "_output_nr", "_version_counter",
-        "_base", "_hooks", "__weakref__",
+        "_base", "_hooks", "_post_accumulate_hooks", "__weakref__",
     )
 
     __array_priority__ = 1000  # NumPy values on the left defer to our reflected ops: np.float64(2) * x
@@ -56,7 +60,8 @@ class Tensor:
         self._output_nr = 0
         self._version_counter = VersionCounter()
         self._base: Optional[Tensor] = None
-        self._hooks: Optional[list] = None
+        self._hooks: Optional[dict] = None
+        self._post_accumulate_hooks: Optional[dict] = None
         self._requires_grad = False
         if requires_grad:
             self.requires_grad = True
@@ -72,6 +77,7 @@ class Tensor:
         out._version_counter = VersionCounter()
         out._base = None
         out._hooks = None
+        out._post_accumulate_hooks = None
         out._requires_grad = grad_fn is not None
         return out
 
@@ -84,7 +90,7 @@ class Tensor:
         """The shape, or the length of one dimension."""
         if dim is None:
             return self._data.shape
-        return self._data.shape[_normalize_dim(dim, self._data.ndim)]
+        return self._data.shape[normalize_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
         return self._data.ndim
@@ -106,7 +112,7 @@ class Tensor:
         return self._data.dtype
 
     @property
-    def device(self) -> device:
+    def device(self) -> backend.device:
         return device_of(self._data)
 
     @property
@@ -176,11 +182,6 @@ class Tensor:
         self._requires_grad = False
         return self
 
-    def clone(self) -> "Tensor":
-        from minitorch.ops.elementwise import clone
-
-        return clone(self)
-
     def item(self) -> Union[float, int, bool]:
         if self._data.size != 1:
             raise RuntimeError(
@@ -211,88 +212,27 @@ class Tensor:
         array = self.detach().numpy()
         return array if dtype is None else array.astype(dtype)
 
-    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
-        """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(other_tensor)``."""
-        from minitorch.ops.elementwise import cast
-        from minitorch.ops.transfer import to_device_op
-
-        target_device, target_dtype = _parse_to_args(args, kwargs)
-        out = self
-        if target_dtype is not None and target_dtype != self.dtype:
-            out = cast(out, target_dtype)
-        if target_device is not None and target_device != self.device:
-            out = to_device_op(out, target_device)
-        return out
-
-    def cpu(self) -> "Tensor":
-        return self.to(CPU)
-
-    def cuda(self, device_index: Optional[Union[int, str]] = None) -> "Tensor":
-        spec = "cuda" if device_index is None else (device_index if isinstance(device_index, str) else f"cuda:{device_index}")
-        return self.to(device(spec))
-
-    def float(self) -> "Tensor":
-        return self.to(dtypes.float32)
-
-    def double(self) -> "Tensor":
-        return self.to(dtypes.float64)
-
-    def half(self) -> "Tensor":
-        return self.to(dtypes.float16)
-
-    def long(self) -> "Tensor":
-        return self.to(dtypes.int64)
-
-    def int(self) -> "Tensor":
-        return self.to(dtypes.int32)
-
-    def bool(self) -> "Tensor":
-        return self.to(dtypes.bool_)
-
-    def type_as(self, other: "Tensor") -> "Tensor":
-        return self.to(other.dtype)
-
-    def new_zeros(self, *size: Any, dtype: Any = None) -> "Tensor":
-        return self._new(array_module(self._data).zeros, size, dtype)
-
-    def new_ones(self, *size: Any, dtype: Any = None) -> "Tensor":
-        return self._new(array_module(self._data).ones, size, dtype)
-
-    def new_full(self, size: Sequence[int], fill_value: Any, dtype: Any = None) -> "Tensor":
-        xp = array_module(self._data)
-        return Tensor(xp.full(tuple(size), fill_value, dtype=dtypes.as_dtype(dtype or self.dtype)))
-
-    def new_tensor(self, data: Any, dtype: Any = None) -> "Tensor":
-        from minitorch.creation import tensor
-
-        return tensor(data, dtype=dtype or self.dtype, device=self.device)
-
-    def _new(self, make: Any, size: tuple, dtype: Any) -> "Tensor":
-        from minitorch.creation import size_tuple
-
-        return Tensor(make(size_tuple(size), dtype=dtypes.as_dtype(dtype or self.dtype)))
-
     # ----- autograd -----
-    def backward(
-        self, gradient: Optional["Tensor"] = None, retain_graph: Optional[bool] = None,
-        create_graph: bool = False, inputs: Optional[Sequence["Tensor"]] = None,
-    ) -> None:
-        """Accumulate d(self)/d(leaf) · gradient into every leaf's ``.grad``."""
-        from minitorch.autograd.api import backward
-
-        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
-
     def register_hook(self, hook: Any) -> Any:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new grad."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
-            self.grad_fn.register_hook(self._output_nr, hook)
-        else:
-            if self._hooks is None:
-                self._hooks = []
-            self._hooks.append(hook)
-        return _RemovableHook(self, hook)
+            return self.grad_fn.register_hook(self._output_nr, hook)
+        if self._hooks is None:
+            self._hooks = {}
+        return RemovableHandle(self._hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> RemovableHandle:
+        """Call ``hook(self)`` after backward has accumulated a gradient into this leaf's ``.grad``
+        (data-parallel training starts averaging a parameter's gradient there)."""
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = {}
+        return RemovableHandle(self._post_accumulate_hooks, hook)
 
     def retain_grad(self) -> None:
         """Keep this non-leaf tensor's gradient in ``.grad`` after backward (as its hooks left it)."""
@@ -300,8 +240,6 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self.retains_grad:
             return
-        import weakref
-
         owner = weakref.ref(self)
 
         def store(grad: Tensor) -> None:
@@ -315,15 +253,10 @@ class Tensor:
     @property
     def retains_grad(self) -> bool:
         """True for a non-leaf tensor whose ``.grad`` backward will fill (see :meth:`retain_grad`)."""
-        hooks = self.grad_fn._hooks.get(self._output_nr, ()) if self.grad_fn and self.grad_fn._hooks else ()
-        return any(getattr(hook, "retains_grad", False) for hook in hooks)
+        hooks = self.grad_fn._hooks.get(self._output_nr, {}) if self.grad_fn and self.grad_fn._hooks else {}
+        return any(getattr(hook, "retains_grad", False) for hook in hooks.values())
 
     # ----- Python protocol -----
-    def __repr__(self) -> str:
-        from minitorch.printing import tensor_repr
-
-        return tensor_repr(self)
-
     def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -353,52 +286,3 @@ class Tensor:
         return int(self.item())
 
     __hash__ = object.__hash__
-
-
-class _RemovableHook:
-    """Returned by :meth:`Tensor.register_hook`; ``handle.remove()`` takes the hook off."""
-
-    def __init__(self, tensor: Tensor, hook: Any) -> None:
-        self.tensor, self.hook = tensor, hook
-
-    def remove(self) -> None:
-        if self.tensor.grad_fn is not None and self.tensor.grad_fn._hooks:
-            hooks = self.tensor.grad_fn._hooks.get(self.tensor._output_nr, [])
-        else:
-            hooks = self.tensor._hooks or []
-        if self.hook in hooks:
-            hooks.remove(self.hook)
-
-
-def _normalize_dim(dim: int, ndim: int) -> int:
-    """A dimension index in ``[0, ndim)``; negative counts from the end (as in PyTorch)."""
-    low, high = (-ndim, ndim - 1) if ndim > 0 else (-1, 0)
-    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
-        raise TypeError(f"a dimension must be an int, got {type(dim).__name__}")
-    if not low <= dim <= high:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})")
-    return int(dim) % max(ndim, 1)
-
-
-def _parse_to_args(args: tuple, kwargs: dict) -> tuple:
-    """Sort ``to(...)``'s arguments into a target device and a target dtype."""
-    target_device = kwargs.pop("device", None)
-    target_dtype = kwargs.pop("dtype", None)
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("copy", None)
-    if kwargs:
-        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-    for arg in args:
-        if isinstance(arg, Tensor):
-            target_device, target_dtype = arg.device, arg.dtype
-        elif isinstance(arg, (str, device)):
-            target_device = arg
-        else:
-            target_dtype = arg
-    return (
-        None if target_device is None else device(target_device),
-        None if target_dtype is None else dtypes.as_dtype(target_dtype),
-    )
-
-
-from minitorch import tensor_methods  # noqa: E402,F401  (adds the math methods to Tensor)

@@ -1,39 +1,63 @@
-"""Tensor's maths methods: each is the op of the same name in ``minitorch/ops``.
+"""Tensor's methods that are ops: the one table that attaches them to the class.
 
-``x.exp()`` *is* ``minitorch.ops.elementwise.exp(x)``: look there for the forward and backward.
-Operators map as Python defines them (``a + b`` → ``__add__``, ``2 - a`` → ``__rsub__``,
-``a += b`` → ``__iadd__``, an in-place op).
+``Tensor`` (``tensor.py``) defines only what a tensor *is*. Its maths methods are the ops of
+``minitorch/ops`` (and ``backward`` is :func:`minitorch.autograd.backward`), attached here, after
+all of them are defined: ``x.exp()`` *is* ``minitorch.ops.unary.exp(x)``; look there for the
+forward and backward. Operators map as Python defines them (``a + b`` → ``__add__``,
+``2 - a`` → ``__rsub__``, ``a += b`` → ``__iadd__``, an in-place op). This is DeZero's
+``setup_variable()`` and Chainer's ``install_variable_arithmetics()``: it lets ``tensor.py`` sit
+at the bottom of the package and import nothing above it.
 """
 from __future__ import annotations
 
-from minitorch.ops import elementwise as ew
-from minitorch.ops import index, inplace, linalg, reduce, shape
+from typing import Any
+
+from minitorch import creation, printing
+from minitorch.autograd import api
+from minitorch.ops import (
+    arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
+)
 from minitorch.tensor import Tensor
 
-_METHODS = {
+
+def _where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
+    return selection.where(condition, self, other)
+
+
+def _rmatmul(self: Tensor, other: Any) -> Tensor:
+    return linalg.matmul(operands.as_operand(other, self), self)
+
+
+METHODS = {
     # arithmetic
-    "add": ew.add, "sub": ew.sub, "subtract": ew.sub, "mul": ew.mul, "multiply": ew.mul,
-    "div": ew.div, "divide": ew.div, "true_divide": ew.div, "pow": ew.pow, "neg": ew.neg,
-    "negative": ew.neg, "square": ew.square, "maximum": ew.maximum, "minimum": ew.minimum,
-    "__add__": ew.add, "__radd__": ew.add, "__sub__": ew.sub, "__rsub__": ew.rsub,
-    "__mul__": ew.mul, "__rmul__": ew.mul, "__truediv__": ew.div, "__rtruediv__": ew.rdiv,
-    "__pow__": ew.pow, "__rpow__": ew.rpow, "__neg__": ew.neg, "__abs__": ew.abs,
-    "__matmul__": linalg.matmul,
+    "add": arithmetic.add, "sub": arithmetic.sub, "subtract": arithmetic.sub, "mul": arithmetic.mul,
+    "multiply": arithmetic.mul, "div": arithmetic.div, "divide": arithmetic.div,
+    "true_divide": arithmetic.div, "floor_divide": arithmetic.floor_divide, "pow": arithmetic.pow,
+    "neg": arithmetic.neg, "negative": arithmetic.neg,
+    "__add__": arithmetic.add, "__radd__": arithmetic.add, "__sub__": arithmetic.sub,
+    "__rsub__": arithmetic.rsub, "__mul__": arithmetic.mul, "__rmul__": arithmetic.mul,
+    "__truediv__": arithmetic.div, "__rtruediv__": arithmetic.rdiv,
+    "__floordiv__": arithmetic.floor_divide, "__rfloordiv__": arithmetic.rfloordiv,
+    "__pow__": arithmetic.pow, "__rpow__": arithmetic.rpow, "__neg__": arithmetic.neg,
+    "__matmul__": linalg.matmul, "__rmatmul__": _rmatmul,
     # unary maths
-    "exp": ew.exp, "log": ew.log, "sqrt": ew.sqrt, "tanh": ew.tanh, "sigmoid": ew.sigmoid,
-    "relu": ew.relu, "abs": ew.abs, "clamp": ew.clamp, "clip": ew.clamp,
-    # selection, dtype, copies
-    "where": lambda self, condition, other: ew.where(condition, self, other),
-    "masked_fill": ew.masked_fill, "clone": ew.clone, "isnan": ew.isnan, "isfinite": ew.isfinite,
-    "logical_not": ew.logical_not, "equal": ew.equal, "allclose": ew.allclose,
-    # masks: ~m, m & n, m | n, m ^ n (bool or integer tensors)
-    "bitwise_not": ew.bitwise_not, "bitwise_and": ew.bitwise_and, "bitwise_or": ew.bitwise_or,
-    "bitwise_xor": ew.bitwise_xor, "__invert__": ew.bitwise_not, "__and__": ew.bitwise_and,
-    "__rand__": ew.bitwise_and, "__or__": ew.bitwise_or, "__ror__": ew.bitwise_or,
-    "__xor__": ew.bitwise_xor, "__rxor__": ew.bitwise_xor,
-    # comparisons (bool tensors, no gradient)
-    "eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge,
-    "__eq__": ew.eq, "__ne__": ew.ne, "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt, "__ge__": ew.ge,
+    "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt, "tanh": unary.tanh, "sigmoid": unary.sigmoid,
+    "relu": unary.relu, "abs": unary.abs, "__abs__": unary.abs, "clamp": unary.clamp, "clip": unary.clamp,
+    "square": unary.square,
+    # choosing elements
+    "maximum": selection.maximum, "minimum": selection.minimum, "where": _where,
+    "masked_fill": selection.masked_fill,
+    # comparisons (bool tensors, no gradient) and masks: ~m, m & n, m | n, m ^ n
+    "eq": comparison.eq, "ne": comparison.ne, "lt": comparison.lt, "le": comparison.le,
+    "gt": comparison.gt, "ge": comparison.ge, "__eq__": comparison.eq, "__ne__": comparison.ne,
+    "__lt__": comparison.lt, "__le__": comparison.le, "__gt__": comparison.gt, "__ge__": comparison.ge,
+    "isnan": comparison.isnan, "isfinite": comparison.isfinite, "logical_not": comparison.logical_not,
+    "equal": comparison.equal, "allclose": comparison.allclose,
+    "bitwise_not": comparison.bitwise_not, "bitwise_and": comparison.bitwise_and,
+    "bitwise_or": comparison.bitwise_or, "bitwise_xor": comparison.bitwise_xor,
+    "__invert__": comparison.bitwise_not, "__and__": comparison.bitwise_and,
+    "__rand__": comparison.bitwise_and, "__or__": comparison.bitwise_or, "__ror__": comparison.bitwise_or,
+    "__xor__": comparison.bitwise_xor, "__rxor__": comparison.bitwise_xor,
     # reductions
     "sum": reduce.sum, "mean": reduce.mean, "var": reduce.var, "std": reduce.std,
     "max": reduce.max, "min": reduce.min, "argmax": reduce.argmax, "argmin": reduce.argmin,
@@ -48,8 +72,10 @@ _METHODS = {
     "broadcast_to": shape.broadcast_to, "contiguous": shape.contiguous,
     "is_contiguous": shape.is_contiguous, "split": shape.split, "chunk": shape.chunk,
     "unbind": shape.unbind,
+    "T": property(shape.T, doc="All dimensions reversed."),
+    "mT": property(shape.mT, doc="The last two dimensions swapped."),
     # indexing
-    "__getitem__": index.getitem, "__setitem__": index.setitem,
+    "__getitem__": index.getitem, "__setitem__": inplace.setitem,
     # in place
     "add_": inplace.add_, "sub_": inplace.sub_, "mul_": inplace.mul_, "div_": inplace.div_,
     "__iadd__": inplace.add_, "__isub__": inplace.sub_, "__imul__": inplace.mul_,
@@ -57,11 +83,16 @@ _METHODS = {
     "sigmoid_": inplace.sigmoid_, "tanh_": inplace.tanh_, "clamp_": inplace.clamp_,
     "clip_": inplace.clamp_, "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
     "masked_fill_": inplace.masked_fill_, "uniform_": inplace.uniform_, "normal_": inplace.normal_,
+    # dtypes, devices, copies
+    "to": transfer.to, "cpu": transfer.cpu, "cuda": transfer.cuda, "float": transfer.float,
+    "double": transfer.double, "half": transfer.half, "long": transfer.long, "int": transfer.int,
+    "bool": transfer.bool, "type_as": transfer.type_as, "clone": cast.clone,
+    # new tensors like this one
+    "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_full": creation.new_full,
+    "new_empty": creation.new_empty, "new_tensor": creation.new_tensor,
+    # autograd and printing
+    "backward": api.backward, "__repr__": printing.tensor_repr,
 }
 
-for _name, _function in _METHODS.items():
-    setattr(Tensor, _name, _function)
-
-Tensor.T = property(shape.T, doc="All dimensions reversed.")
-Tensor.mT = property(shape.mT, doc="The last two dimensions swapped.")
-Tensor.__rmatmul__ = lambda self, other: linalg.matmul(ew.as_operand(other, self), self)
+for _name, _method in METHODS.items():
+    setattr(Tensor, _name, _method)

@@ -62,7 +62,7 @@ ERRORS = {
     "reshape -1 impossible": (lambda lib: zeros(lib, 2, 3).reshape(-1, 4),
                               RuntimeError, r"'\[-1, 4\]' is invalid", True),
     "reshape negative": (lambda lib: zeros(lib, 2, 3).reshape(-2, 3), RuntimeError, "invalid shape dimension -2", True),
-    "reshape float size": (lambda lib: zeros(lib, 2, 3).reshape(2.0, 3), TypeError, "sequence of ints", True),
+    "reshape float size": (lambda lib: zeros(lib, 2, 3).reshape(2.0, 3), TypeError, "tuple of ints", True),
     "view of transposed": (lambda lib: zeros(lib, 2, 3).t().view(6),
                            RuntimeError, r"Use \.reshape\(\.\.\.\) instead", True),
     "unflatten sizes": (lambda lib: zeros(lib, 2, 6).unflatten(1, (4, 2)),

@@ -1,19 +1,32 @@
 """The backward pass: walk the graph from the outputs back to the leaves.
 
-1. Order the nodes so each comes after every node that consumes its outputs (a reversed
-   depth-first post-order, built with an explicit stack: deep graphs never hit Python's
-   recursion limit).
+The textbook version is recursive: visit a node only after every node that uses its outputs,
+which is the reverse of a depth-first post-order (a topological sort)::
+
+    def backward(node, grad):            # what this module computes, written naively
+        for input_node, input_grad in zip(node.inputs, node.backward(grad)):
+            backward(input_node, input_grad)
+
+The naive version revisits a node once per path through it; the real one visits each node once,
+after *all* of its gradients have arrived and been summed:
+
+1. Order the nodes (:func:`topological_order`, with an explicit stack: deep graphs never hit
+   Python's recursion limit).
 2. Seed the outputs' gradients, then visit the nodes in that order: sum the gradients that
-   arrived for each output, call the node's backward, and pass each input's gradient along its
-   edge — to the node that produced that input, or into a leaf's ``.grad``.
+   arrived for each output, call the node's backward, and send each input's gradient along its
+   edge — to the node that produced that input, or to a leaf.
 3. Free each node's saved tensors as soon as it has run, unless ``retain_graph=True``.
+
+What happens at a leaf depends on the caller: ``backward()`` accumulates into ``leaf.grad``
+(:class:`AccumulateIntoLeaves`); ``autograd.grad()`` collects the gradients of the tensors it
+was asked about and touches no ``.grad`` (:class:`CaptureGradients`).
 """
 from __future__ import annotations
 
 from typing import Any, Iterable, Optional, Sequence
 
-import minitorch.tensor as tensors
 from minitorch.autograd.function import Function
+from minitorch.tensor import Tensor
 
 
 def topological_order(roots: Iterable[Function]) -> list:
@@ -38,108 +51,132 @@ def topological_order(roots: Iterable[Function]) -> list:
 
 
 def run_backward(
-    outputs: Sequence[Any],
+    outputs: Sequence[Tensor],
     output_grads: Sequence[Any],
     retain_graph: bool = False,
-    inputs: Optional[Sequence[Any]] = None,
+    inputs: Optional[Sequence[Tensor]] = None,
 ) -> Optional[list]:
-    """Backpropagate ``output_grads`` (arrays) from ``outputs`` (Tensors).
+    """Backpropagate ``output_grads`` (arrays) from ``outputs``.
 
-    Without ``inputs``, gradients accumulate into the leaves' ``.grad``. With ``inputs``, the
-    gradients of those tensors are returned instead and no ``.grad`` is touched
-    (this is :func:`minitorch.autograd.grad`).
+    Without ``inputs``, gradients accumulate into the leaves' ``.grad`` and None is returned.
+    With ``inputs``, the gradients of those tensors are returned instead (one array or None each).
     """
-    Tensor = tensors.Tensor
-    pending: dict = {}  # node -> list of the gradients arrived so far, one per output of the node
-    captured = _capture_slots(inputs)
-    results: list = [None] * len(inputs) if inputs is not None else []
-    handed_out = {id(g) for g in output_grads}  # arrays someone else already owns
-
-    def send(edge: tuple, grad: Any) -> None:
-        target, index = edge
-        if isinstance(target, Tensor):  # a leaf
-            if inputs is None:
-                _accumulate_into_leaf(target, grad, handed_out)
-            elif id(target) in captured:
-                _collect(results, captured[id(target)], grad)
-            return
-        grads = pending.get(target)
-        if grads is None:
-            pending[target] = grads = [None] * (len(target._output_meta) or 1)
-        grads[index] = grad if grads[index] is None else grads[index] + grad
-
-    roots = []
+    sink = AccumulateIntoLeaves(output_grads) if inputs is None else CaptureGradients(inputs)
+    pending: dict = {}  # node -> the gradients arrived so far, one slot per output of the node
     for output, grad in zip(outputs, output_grads):
-        send((output.grad_fn, output._output_nr) if output.grad_fn is not None else (output, 0), grad)
-        if output.grad_fn is not None:
-            roots.append(output.grad_fn)
+        _send(_edge_to(output), grad, pending, sink)
+    roots = [output.grad_fn for output in outputs if output.grad_fn is not None]
 
     for node in topological_order(roots):
         grads = pending.pop(node, None)
-        if grads is None:
+        if grads is None:  # no gradient reached this node
             continue
         if node._hooks:
             grads = _run_node_hooks(node, grads)
-        if captured:
-            for index, grad in enumerate(grads):
-                slot = captured.get((id(node), index))
-                if slot is not None and grad is not None:
-                    _collect(results, slot, grad)
+        sink.node_outputs(node, grads)
         input_grads = node._run_backward(grads)
         if not retain_graph:
             node._release()
         for edge, grad in zip(node.next_functions, input_grads):
             if edge is not None and grad is not None:
-                send(edge, grad)
-    return results if inputs is not None else None
+                _send(edge, grad, pending, sink)
+    return sink.results()
 
 
-def _collect(results: list, slot: int, grad: Any) -> None:
-    results[slot] = grad if results[slot] is None else results[slot] + grad
+def _edge_to(tensor: Tensor) -> tuple:
+    """Where a gradient for ``tensor`` goes: the node that made it (and which output), or itself."""
+    return (tensor.grad_fn, tensor._output_nr) if tensor.grad_fn is not None else (tensor, 0)
 
 
-def _capture_slots(inputs: Optional[Sequence[Any]]) -> dict:
-    """Where each requested input's gradient is collected: leaves by id, others by (node, output)."""
-    if inputs is None:
-        return {}
-    slots = {}
-    for slot, tensor in enumerate(inputs):
-        key = id(tensor) if tensor.grad_fn is None else (id(tensor.grad_fn), tensor._output_nr)
-        slots[key] = slot
-    return slots
+def _send(edge: tuple, grad: Any, pending: dict, sink: Any) -> None:
+    """Deliver ``grad`` along ``edge``: to a leaf now, or summed into the node's pending slot."""
+    target, index = edge
+    if isinstance(target, Tensor):
+        sink.leaf(target, grad)
+        return
+    grads = pending.get(target)
+    if grads is None:
+        pending[target] = grads = [None] * (len(target._output_meta) or 1)
+    grads[index] = grad if grads[index] is None else grads[index] + grad
 
 
-def _accumulate_into_leaf(leaf: Any, grad: Any, handed_out: set) -> None:
-    """``leaf.grad += grad``; the first gradient is stored without a copy when nobody else owns it.
-
-    The sum is computed out of place: an array stored without a copy may also be on its way
-    to other nodes of this graph (``x + a`` sends one array to both), and must not change.
-    """
-    Tensor = tensors.Tensor
-    for hook in leaf._hooks or ():
-        replaced = hook(Tensor(grad))
-        if replaced is not None:
-            grad = replaced._data
-    if leaf.grad is None:
-        if id(grad) in handed_out or not grad.flags.owndata or not getattr(grad.flags, "writeable", True):
-            grad = grad.copy()
-        handed_out.add(id(grad))
-        leaf.grad = Tensor(grad)
-    else:
-        leaf.grad.data = Tensor(leaf.grad._data + grad)  # a new array: the old one may be on its way elsewhere
+def _run_node_hooks(node: Function, grads: list) -> list:
+    """Each hook on a node's output sees that output's gradient and may replace it."""
+    grads = list(grads)
+    for index, hooks in node._hooks.items():
+        for hook in sorted(hooks.values(), key=_retains_grad):  # retain_grad() stores it after the others
+            if grads[index] is not None:
+                replaced = hook(Tensor(grads[index]))
+                if replaced is not None:
+                    grads[index] = replaced._data
+    return grads
 
 
 def _retains_grad(hook: Any) -> bool:
     return getattr(hook, "retains_grad", False)
 
 
-def _run_node_hooks(node: Function, grads: list) -> list:
-    Tensor = tensors.Tensor
-    grads = list(grads)
-    for index, hooks in node._hooks.items():
-        for hook in sorted(hooks, key=_retains_grad):  # retain_grad() stores the grad after the other hooks
-            if grads[index] is not None:
-                replaced = hook(Tensor(grads[index]))
-                if replaced is not None:
-                    grads[index] = replaced._data
-    return grads
+class AccumulateIntoLeaves:
+    """``backward()``'s leaves: run the tensor's hooks, then ``leaf.grad += grad``.
+
+    The first gradient is stored without a copy when nobody else owns the array (most leaves
+    receive exactly one gradient, so this saves a copy per parameter per step). Later sums are
+    computed out of place: an array stored without a copy may also be on its way to other nodes
+    of this graph (``x + a`` sends one array to both), and must not change.
+    """
+
+    def __init__(self, output_grads: Sequence[Any]) -> None:
+        self.handed_out = {id(g) for g in output_grads}  # arrays someone else already owns
+
+    def leaf(self, leaf: Tensor, grad: Any) -> None:
+        for hook in (leaf._hooks or {}).values():
+            replaced = hook(Tensor(grad))
+            if replaced is not None:
+                grad = replaced._data
+        if leaf.grad is None:
+            if id(grad) in self.handed_out or not grad.flags.owndata or not getattr(grad.flags, "writeable", True):
+                grad = grad.copy()
+            self.handed_out.add(id(grad))
+            leaf.grad = Tensor(grad)
+        else:
+            leaf.grad.data = Tensor(leaf.grad._data + grad)
+        for hook in (leaf._post_accumulate_hooks or {}).values():
+            hook(leaf)
+
+    def node_outputs(self, node: Function, grads: list) -> None:
+        pass
+
+    def results(self) -> None:
+        return None
+
+
+class CaptureGradients:
+    """``autograd.grad()``'s leaves: collect the gradients of the requested tensors, touch no ``.grad``.
+
+    A requested leaf is recognised when a gradient reaches it; a requested non-leaf tensor is an
+    output of some node, so its gradient is read when that node runs.
+    """
+
+    def __init__(self, inputs: Sequence[Tensor]) -> None:
+        self.slots = {}
+        for slot, tensor in enumerate(inputs):
+            key = id(tensor) if tensor.grad_fn is None else (id(tensor.grad_fn), tensor._output_nr)
+            self.slots[key] = slot
+        self.grads: list = [None] * len(inputs)
+
+    def leaf(self, leaf: Tensor, grad: Any) -> None:
+        slot = self.slots.get(id(leaf))
+        if slot is not None:
+            self._add(slot, grad)
+
+    def node_outputs(self, node: Function, grads: list) -> None:
+        for index, grad in enumerate(grads):
+            slot = self.slots.get((id(node), index))
+            if slot is not None and grad is not None:
+                self._add(slot, grad)
+
+    def _add(self, slot: int, grad: Any) -> None:
+        self.grads[slot] = grad if self.grads[slot] is None else self.grads[slot] + grad
+
+    def results(self) -> list:
+        return self.grads

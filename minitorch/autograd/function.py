@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import minitorch.tensor as tensors
 from minitorch.autograd import grad_mode
 from minitorch.backend import array_module, device_of
-
-Edge = Optional[tuple]  # (Function node or leaf Tensor, output index), or None: no gradient flows
+from minitorch.hooks import RemovableHandle
+from minitorch.tensor import Tensor
 
 
 class Function:
@@ -86,17 +85,16 @@ class Function:
     def __repr__(self) -> str:
         return f"<{self.name()} object>"
 
-    def register_hook(self, output_nr: int, hook: Any) -> None:
+    def register_hook(self, output_nr: int, hook: Any) -> RemovableHandle:
         """Run ``hook(grad)`` on the gradient of output ``output_nr`` before this node's backward."""
         if self._hooks is None:
             self._hooks = {}
-        self._hooks.setdefault(output_nr, []).append(hook)
+        return RemovableHandle(self._hooks.setdefault(output_nr, {}), hook)
 
     # ----- building the graph -----
     @classmethod
     def apply(cls, *args: Any) -> Any:
         """Run ``forward`` on ``args``; record this op in the graph if a gradient may be needed."""
-        Tensor = tensors.Tensor
         ctx = cls()
         arrays = []
         first = None
@@ -127,7 +125,6 @@ class Function:
 
     @classmethod
     def _forward(cls, ctx: "Function", args: tuple, arrays: list) -> Any:
-        Tensor = tensors.Tensor
         with grad_mode.no_grad():
             result = cls.forward(ctx, *args)
         if isinstance(result, tuple):
@@ -137,13 +134,12 @@ class Function:
     @classmethod
     def _wrap(cls, ctx: "Function", value: Any, index: int) -> Any:
         if ctx._recording and id(value) not in ctx._non_differentiable:
-            return tensors.Tensor._from_op(value, ctx, index)
-        return tensors.Tensor._from_op(value, None, 0)
+            return Tensor._from_op(value, ctx, index)
+        return Tensor._from_op(value, None, 0)
 
     @staticmethod
     def _versions_of_saved(ctx: "Function", args: tuple, outputs: Any) -> tuple:
         """Version counters of the saved inputs/outputs, to detect in-place changes later."""
-        Tensor = tensors.Tensor
         candidates = [a for a in args if isinstance(a, Tensor)]
         candidates += list(outputs) if type(outputs) is tuple else [outputs]
         found = []
@@ -187,7 +183,6 @@ class Function:
         return [xp.zeros(shape, dtype) if g is None else g for g, (shape, dtype) in zip(grads, self._output_meta)]
 
     def _backward(self, grads: list) -> Any:
-        Tensor = tensors.Tensor
         with grad_mode.no_grad():
             result = type(self).backward(self, *(Tensor(g) for g in grads))
         if isinstance(result, tuple):
@@ -219,7 +214,6 @@ class ArrayFunction(Function):
 def _edges(args: tuple) -> tuple:
     """Which inputs need a gradient, and where each one's gradient goes: to the node that
     produced it, into the tensor itself if it is a leaf, or nowhere (``None``)."""
-    Tensor = tensors.Tensor
     needs, edges = [], []
     for arg in args:
         if isinstance(arg, Tensor) and arg._requires_grad:
@@ -232,7 +226,6 @@ def _edges(args: tuple) -> tuple:
 
 
 def _array_of(value: Any) -> Any:
-    Tensor = tensors.Tensor
     return value._data if isinstance(value, Tensor) else value
 
 

@@ -14,8 +14,8 @@ import numpy as np
 from minitorch.backend import to_device
 from minitorch.ops.activation import log_softmax, softmax
 from minitorch.ops.conv import conv2d
-from minitorch.ops.elementwise import relu as _relu
-from minitorch.ops.elementwise import sigmoid, tanh
+from minitorch.ops.unary import relu as _relu
+from minitorch.ops.unary import sigmoid, tanh
 from minitorch.ops.inplace import relu_
 from minitorch.ops.linear import linear
 from minitorch.ops.loss import cross_entropy, mse_loss, nll_loss

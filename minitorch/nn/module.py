@@ -13,35 +13,16 @@ they were assigned, so names and order match PyTorch's for the same model
 """
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
-import numpy as np
-
 from minitorch import dtypes
-from minitorch.autograd.grad_mode import no_grad
 from minitorch.backend import to_device
+from minitorch.hooks import RemovableHandle
+from minitorch.nn import state_dict as state_dict_io
 from minitorch.nn.parameter import Parameter
-from minitorch.tensor import Tensor, _parse_to_args
-
-
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What ``load_state_dict`` returns: the keys it expected but did not find, and the extra ones."""
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
-
-
-class RemovableHandle:
-    """Returned by ``register_forward_hook``; ``handle.remove()`` takes the hook off again."""
-
-    def __init__(self, hooks: Dict[int, Callable], key: int) -> None:
-        self.hooks, self.key = hooks, key
-
-    def remove(self) -> None:
-        self.hooks.pop(self.key, None)
+from minitorch.ops.transfer import parse_to_args
+from minitorch.tensor import Tensor
 
 
 class Module:
@@ -59,7 +40,6 @@ class Module:
     """
 
     training: bool
-    _next_hook_id = 0
 
     def __init__(self) -> None:
         set_plain = super().__setattr__
@@ -91,17 +71,11 @@ class Module:
 
     def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
         """``hook(module, args)`` runs before ``forward``; it may return replacement args."""
-        return self._add_hook(self._forward_pre_hooks, hook)
+        return RemovableHandle(self._forward_pre_hooks, hook)
 
     def register_forward_hook(self, hook: Callable) -> RemovableHandle:
         """``hook(module, args, output)`` runs after ``forward``; it may return a replacement output."""
-        return self._add_hook(self._forward_hooks, hook)
-
-    @staticmethod
-    def _add_hook(hooks: Dict[int, Callable], hook: Callable) -> RemovableHandle:
-        Module._next_hook_id += 1
-        hooks[Module._next_hook_id] = hook
-        return RemovableHandle(hooks, Module._next_hook_id)
+        return RemovableHandle(self._forward_hooks, hook)
 
     # ----- registration -----
     def __setattr__(self, name: str, value: Any) -> None:
@@ -330,7 +304,7 @@ class Module:
         Parameters stay the same objects (only their arrays change), so an optimizer built
         before the move still holds them. Casts apply to floating-point tensors only.
         """
-        target_device, target_dtype = _parse_to_args(args, dict(kwargs))
+        target_device, target_dtype = parse_to_args(args, dict(kwargs))
         if target_dtype is not None and target_dtype.kind != "f":
             raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={target_dtype}")
 
@@ -346,9 +320,9 @@ class Module:
             for tensor in list(module._parameters.values()) + list(module._buffers.values()):
                 if tensor is None:
                     continue
-                tensor._data = convert(tensor._data)
+                tensor.data = Tensor(convert(tensor._data))  # the same Parameter object, new memory
                 if tensor.grad is not None:
-                    tensor.grad._data = convert(tensor.grad._data)
+                    tensor.grad.data = Tensor(convert(tensor.grad._data))
         return self
 
     def cuda(self, device: Any = None) -> "Module":
@@ -366,53 +340,15 @@ class Module:
     def half(self) -> "Module":
         return self.to(dtypes.float16)
 
-    # ----- saving and loading -----
+    # ----- saving and loading (minitorch/nn/state_dict.py) -----
     def state_dict(self, destination: Optional[Dict[str, Any]] = None, prefix: str = "",
                    keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
         """Every parameter and persistent buffer by dotted name (tensors sharing the module's memory)."""
-        if destination is None:
-            destination = OrderedDict()
-        for name, module in self.named_modules(prefix=prefix.rstrip("."), remove_duplicate=False):
-            module_prefix = f"{name}." if name else ""
-            for key, value in module._own_state():
-                destination[module_prefix + key] = value if keep_vars else value.detach()
-        return destination
+        return state_dict_io.state_dict(self, destination, prefix, keep_vars)
 
-    def _own_state(self) -> Iterator[Tuple[str, Tensor]]:
-        """This module's parameters, then its persistent buffers (no children)."""
-        for name, param in self._parameters.items():
-            if param is not None:
-                yield name, param
-        for name, buffer in self._buffers.items():
-            if buffer is not None and name not in self._non_persistent_buffers:
-                yield name, buffer
-
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> _IncompatibleKeys:
-        """Copy values (minitorch tensors, NumPy arrays, anything ``np.asarray`` takes) into the
-        parameters and buffers of the same names.
-
-        Shapes must match. With ``strict`` (the default) missing and unexpected keys are errors
-        too; either way they are returned as ``(missing_keys, unexpected_keys)``.
-        """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        expected = self.state_dict(keep_vars=True)
-        missing = [key for key in expected if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in expected]
-        errors = []
-        for key, target in expected.items():
-            if key in state_dict:
-                error = _copy_into(target, state_dict[key], key)
-                if error:
-                    errors.append(error)
-        if strict:
-            if unexpected:
-                errors.insert(0, f"Unexpected key(s) in state_dict: {_quoted(unexpected)}. ")
-            if missing:
-                errors.insert(0, f"Missing key(s) in state_dict: {_quoted(missing)}. ")
-        if errors:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
-        return _IncompatibleKeys(missing, unexpected)
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> state_dict_io.IncompatibleKeys:
+        """Copy values into the parameters and buffers of the same names (see :mod:`minitorch.nn.state_dict`)."""
+        return state_dict_io.load_state_dict(self, state_dict, strict)
 
     # ----- printing -----
     def _get_name(self) -> str:
@@ -440,24 +376,3 @@ def indent(text: str, spaces: int) -> str:
     """Indent every line but the first (blank lines stay empty), for nested reprs."""
     first, *rest = text.split("\n")
     return "\n".join([first] + [" " * spaces + line if line.strip() else "" for line in rest])
-
-
-def _copy_into(target: Tensor, value: Any, key: str) -> Optional[str]:
-    """Copy ``value`` into ``target``'s memory (casting dtype, moving device); an error text or None."""
-    array = value._data if isinstance(value, Tensor) else np.asarray(value)
-    if tuple(array.shape) != target.shape:
-        return (
-            f"size mismatch for {key}: copying a param with shape {_describe(array.shape)} from checkpoint, "
-            f"the shape in current model is {_describe(target.shape)}."
-        )
-    with no_grad():
-        target.copy_(Tensor(array))
-    return None
-
-
-def _quoted(keys: List[str]) -> str:
-    return ", ".join(f'"{key}"' for key in keys)
-
-
-def _describe(shape: tuple) -> str:
-    return f"torch.Size({list(shape)})"

@@ -3,7 +3,7 @@
 ``softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ)`` overflows for large ``x``; subtracting ``max x`` first
 changes nothing mathematically (it cancels) and keeps every exponent ≤ 0. The same shift gives
 the log-sum-exp in ``log_softmax(x) = x − log Σ exp(x)``. (ReLU, sigmoid and tanh live in
-``elementwise.py``.)
+``unary.py``.)
 """
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from typing import Any, Optional
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
-from minitorch.ops.elementwise import cast
-from minitorch.tensor import Tensor, _normalize_dim
+from minitorch.ops.cast import cast
+from minitorch.sizes import normalize_dim
+from minitorch.tensor import Tensor
 
 
 def log_softmax_array(x: Any, axis: int) -> Any:
@@ -82,4 +83,4 @@ def _softmax_axis(name: str, input: Tensor, dim: Optional[int]) -> int:
             stacklevel=3,
         )
         dim = 0 if input.ndim in (0, 1, 3) else 1
-    return _normalize_dim(dim, input.ndim)
+    return normalize_dim(dim, input.ndim)

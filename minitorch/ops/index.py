@@ -1,4 +1,4 @@
-"""Indexing: ``x[index]`` and ``x[index] = value``.
+"""Indexing: ``x[index]`` (``x[index] = value`` is an in-place op: see ``inplace.py``).
 
 Reading with slices and ints (basic indexing) gives a view; its backward writes the gradient
 into the selected positions of a zero tensor. Integer arrays and boolean masks (advanced
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, scatter_add
-from minitorch.ops.broadcast import unbroadcast
+from minitorch.ops.shape import share_version
 from minitorch.tensor import Tensor
 
 
@@ -23,8 +25,6 @@ def to_array_index(index: Any) -> Any:
             raise IndexError(f"tensors used as indices must be long, int or bool tensors, got {index.dtype}")
         return index._data
     if isinstance(index, list):
-        import numpy as np
-
         return np.asarray(index)
     return index
 
@@ -35,9 +35,9 @@ def is_basic(index: Any) -> bool:
     return all(isinstance(part, (int, slice)) or part is None or part is Ellipsis for part in parts)
 
 
-def _on_device_of(index: Any, xp: Any) -> Any:
+def on_device_of(index: Any, xp: Any) -> Any:
     if isinstance(index, tuple):
-        return tuple(_on_device_of(part, xp) for part in index)
+        return tuple(on_device_of(part, xp) for part in index)
     if hasattr(index, "shape") and array_module(index) is not xp:
         return xp.asarray(index)
     return index
@@ -83,53 +83,9 @@ def _is_single_mask(index: Any) -> bool:
 
 
 def getitem(input: Tensor, index: Any) -> Tensor:
-    from minitorch.ops.shape import _share_version
-
-    array_index = _on_device_of(to_array_index(index), array_module(input._data))
+    array_index = on_device_of(to_array_index(index), array_module(input._data))
     try:
         out = GetItem.apply(input, array_index)
     except IndexError as error:
         raise IndexError(f"{error} (indexing a tensor of shape {list(input.shape)})") from None
-    return _share_version(out, input) if is_basic(array_index) else out
-
-
-class SetItem(ArrayFunction):
-    @staticmethod
-    def forward(ctx, x, index, value):
-        ctx.index = owned(index)
-        ctx.value_shape = getattr(value, "shape", ())
-        out = x.copy()
-        out[index] = value
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        """d (x with x[i] = v)/dx = 1 outside i, 0 at i; d/dv = the gradient at i."""
-        need_x, _, need_value = ctx.needs_input_grad
-        grad_x = grad_value = None
-        if need_x:
-            grad_x = grad.copy()
-            grad_x[ctx.index] = 0
-        if need_value:
-            grad_value = unbroadcast(grad[ctx.index], ctx.value_shape)
-        return grad_x, None, grad_value
-
-
-def setitem(input: Tensor, index: Any, value: Any) -> None:
-    """``input[index] = value`` in place (differentiable when ``input`` is not a leaf)."""
-    from minitorch.ops.inplace import apply_inplace, builds_graph
-
-    xp = array_module(input._data)
-    array_index = _on_device_of(to_array_index(index), xp)
-    if isinstance(value, Tensor):
-        value = value.to(input.dtype) if value.dtype != input.dtype else value
-    try:
-        if builds_graph(input, value):
-            apply_inplace(input, SetItem, array_index, value)
-        else:
-            input._write(value._data if isinstance(value, Tensor) else value, array_index)
-    except (IndexError, ValueError) as error:  # a bad index stays an IndexError, bad shapes are RuntimeErrors
-        shape = list(value.shape) if isinstance(value, Tensor) else "scalar"
-        raise (IndexError if isinstance(error, IndexError) else RuntimeError)(
-            f"{error} (assigning a value of shape {shape} into a tensor of shape {list(input.shape)})"
-        ) from None
+    return share_version(out, input) if is_basic(array_index) else out

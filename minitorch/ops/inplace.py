@@ -1,7 +1,8 @@
 """In-place ops: ``add_``, ``mul_``, ``zero_``, ``copy_``, ``x[i] = v`` ...
 
-Each writes into the tensor's existing memory and bumps its version counter, so a graph node
-that saved this tensor for backward notices and refuses to compute a stale gradient.
+Each writes into the tensor's existing memory through :meth:`Tensor._write`, which bumps its
+version counter, so a graph node that saved this tensor for backward notices and refuses to
+compute a stale gradient.
 
 * Outside the graph (grad mode off, or nothing requires grad) the write is a single NumPy/CuPy
   call with ``out=`` — this is what optimizers and initialisers use.
@@ -14,8 +15,15 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from minitorch.autograd import grad_mode
-from minitorch.backend import array_module
-from minitorch.ops import elementwise as ew
+from minitorch.autograd.function import ArrayFunction
+from minitorch.backend import array_module, to_device
+from minitorch.ops.arithmetic import Add, Div, Mul, Neg, Sub
+from minitorch.ops.broadcast import unbroadcast
+from minitorch.ops.cast import cast
+from minitorch.ops.index import on_device_of, owned, to_array_index
+from minitorch.ops.operands import as_operand, plain
+from minitorch.ops.unary import Clamp, Exp, Relu, Sigmoid, Tanh
+from minitorch.random import rng_of
 from minitorch.tensor import Tensor
 
 
@@ -32,8 +40,8 @@ def apply_inplace(target: Tensor, op: type, *args: Any) -> Tensor:
         out = op.apply(_snapshot(target), *args)
         _write(target, out._data)
         target.grad_fn, target._output_nr, target._requires_grad = out.grad_fn, out._output_nr, True
-    else:
-        _write(target, op.forward(_NoContext(), target._data, *_arrays(args)))
+    else:  # a fresh node that records nothing serves as the ctx
+        _write(target, op.forward(op(), target._data, *_arrays(args)))
     return target
 
 
@@ -75,22 +83,11 @@ def _arrays(args: tuple) -> list:
     return [a._data if isinstance(a, Tensor) else a for a in args]
 
 
-class _NoContext:
-    """Stands in for ``ctx`` when an op's forward runs outside the graph."""
-
-    needs_input_grad = ()
-
-    def save_for_backward(self, *values: Any) -> None:
-        pass
-
-    def mark_non_differentiable(self, *values: Any) -> None:
-        pass
-
-
+# ----- arithmetic: x.add_(y), x += y ... -----
 def _ufunc_inplace(target: Tensor, name: str, other: Any) -> Tensor:
     """``target = target (name) other`` by a single ufunc call writing into ``target``."""
     xp = array_module(target._data)
-    other = ew.as_operand(other, target)
+    other = as_operand(other, target)
     try:
         target._write(getattr(xp, name)(target._data, other._data if isinstance(other, Tensor) else other, out=target._data))
     except TypeError as error:
@@ -112,9 +109,9 @@ def _binary_inplace(op: type, name: str) -> Any:
         if alpha != 1:
             other = other * alpha
         if builds_graph(self, other):
-            other = ew.as_operand(other, self)
+            other = as_operand(other, self)
             if isinstance(other, Tensor) and other.dtype != self.dtype:
-                other = ew.cast(other, self.dtype)
+                other = cast(other, self.dtype)
             return apply_inplace(self, op, other)
         return _ufunc_inplace(self, name, other)
 
@@ -123,12 +120,13 @@ def _binary_inplace(op: type, name: str) -> Any:
     return method
 
 
-add_ = _binary_inplace(ew.Add, "add")
-sub_ = _binary_inplace(ew.Sub, "subtract")
-mul_ = _binary_inplace(ew.Mul, "multiply")
-div_ = _binary_inplace(ew.Div, "divide")
+add_ = _binary_inplace(Add, "add")
+sub_ = _binary_inplace(Sub, "subtract")
+mul_ = _binary_inplace(Mul, "multiply")
+div_ = _binary_inplace(Div, "divide")
 
 
+# ----- unary maths: x.relu_(), x.clamp_(...) ... -----
 def _unary_inplace(op: type, name: str) -> Any:
     def method(self: Tensor) -> Tensor:
         return apply_inplace(self, op)
@@ -138,33 +136,21 @@ def _unary_inplace(op: type, name: str) -> Any:
     return method
 
 
-relu_ = _unary_inplace(ew.Relu, "relu")
-exp_ = _unary_inplace(ew.Exp, "exp")
-neg_ = _unary_inplace(ew.Neg, "neg")
-sigmoid_ = _unary_inplace(ew.Sigmoid, "sigmoid")
-tanh_ = _unary_inplace(ew.Tanh, "tanh")
+relu_ = _unary_inplace(Relu, "relu")
+exp_ = _unary_inplace(Exp, "exp")
+neg_ = _unary_inplace(Neg, "neg")
+sigmoid_ = _unary_inplace(Sigmoid, "sigmoid")
+tanh_ = _unary_inplace(Tanh, "tanh")
 
 
 def clamp_(self: Tensor, min: Optional[Any] = None, max: Optional[Any] = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return apply_inplace(self, ew.Clamp, ew._plain(min), ew._plain(max))
+    return apply_inplace(self, Clamp, plain(min), plain(max))
 
 
-def zero_(self: Tensor) -> Tensor:
-    """Set every element to 0."""
-    return fill_(self, 0)
-
-
-def fill_(self: Tensor, value: Any) -> Tensor:
-    """Set every element to ``value``."""
-    if builds_graph(self):
-        return apply_inplace(self, Fill, ew._plain(value))
-    self._write(ew._plain(value))
-    return self
-
-
-class Fill(ew.ArrayFunction):
+# ----- overwriting: fill_, zero_, copy_, x[i] = v, random fills -----
+class Fill(ArrayFunction):
     @staticmethod
     def forward(ctx, x, value):
         return array_module(x).full_like(x, value)
@@ -175,18 +161,20 @@ class Fill(ew.ArrayFunction):
         return array_module(grad).zeros_like(grad), None
 
 
-def copy_(self: Tensor, src: Tensor) -> Tensor:
-    """Copy ``src``'s values (broadcast, converted to this dtype and device) into this tensor."""
-    from minitorch.backend import to_device
-
-    if builds_graph(self, src):
-        return apply_inplace(self, CopyFrom, src.to(self.dtype).to(self.device))
-    values = to_device(src._data if isinstance(src, Tensor) else src, self.device)
-    _write(self, values)
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """Set every element to ``value``."""
+    if builds_graph(self):
+        return apply_inplace(self, Fill, plain(value))
+    self._write(plain(value))
     return self
 
 
-class CopyFrom(ew.ArrayFunction):
+def zero_(self: Tensor) -> Tensor:
+    """Set every element to 0."""
+    return fill_(self, 0)
+
+
+class CopyFrom(ArrayFunction):
     @staticmethod
     def forward(ctx, x, src):
         ctx.shape = getattr(src, "shape", ())
@@ -195,35 +183,73 @@ class CopyFrom(ew.ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d copy_(x, src)/dx = 0, d/dsrc = 1 (summed over broadcast)."""
-        from minitorch.ops.broadcast import unbroadcast
-
         return None, unbroadcast(grad, ctx.shape)
 
 
-def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
-    from minitorch.ops.index import setitem
+def copy_(self: Tensor, src: Tensor) -> Tensor:
+    """Copy ``src``'s values (broadcast, converted to this dtype and device) into this tensor."""
+    if builds_graph(self, src):
+        return apply_inplace(self, CopyFrom, src.to(self.dtype).to(self.device))
+    values = to_device(src._data if isinstance(src, Tensor) else src, self.device)
+    _write(self, values)
+    return self
 
+
+class SetItem(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, index, value):
+        ctx.index = owned(index)
+        ctx.value_shape = getattr(value, "shape", ())
+        out = x.copy()
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d (x with x[i] = v)/dx = 1 outside i, 0 at i; d/dv = the gradient at i."""
+        need_x, _, need_value = ctx.needs_input_grad
+        grad_x = grad_value = None
+        if need_x:
+            grad_x = grad.copy()
+            grad_x[ctx.index] = 0
+        if need_value:
+            grad_value = unbroadcast(grad[ctx.index], ctx.value_shape)
+        return grad_x, None, grad_value
+
+
+def setitem(input: Tensor, index: Any, value: Any) -> None:
+    """``input[index] = value`` in place (differentiable when ``input`` is not a leaf)."""
+    array_index = on_device_of(to_array_index(index), array_module(input._data))
+    if isinstance(value, Tensor):
+        value = value.to(input.dtype) if value.dtype != input.dtype else value
+    try:
+        if builds_graph(input, value):
+            apply_inplace(input, SetItem, array_index, value)
+        else:
+            input._write(value._data if isinstance(value, Tensor) else value, array_index)
+    except (IndexError, ValueError) as error:  # a bad index stays an IndexError, bad shapes are RuntimeErrors
+        shape = list(value.shape) if isinstance(value, Tensor) else "scalar"
+        raise (IndexError if isinstance(error, IndexError) else RuntimeError)(
+            f"{error} (assigning a value of shape {shape} into a tensor of shape {list(input.shape)})"
+        ) from None
+
+
+def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
     setitem(self, mask, value)
     return self
 
 
 def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
     """Fill with samples from U(a, b) (drawn on the CPU so a seed gives the same values everywhere)."""
-    from minitorch.random import rng_of
-
     return _fill_random(self, rng_of(generator).uniform(a, b, self.shape))
 
 
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
     """Fill with samples from N(mean, std²)."""
-    from minitorch.random import rng_of
-
     return _fill_random(self, rng_of(generator).normal(mean, std, self.shape))
 
 
 def _fill_random(self: Tensor, values: Any) -> Tensor:
-    from minitorch.backend import to_device
-
     if builds_graph(self):
         _check_can_rebase(self)
     _write(self, to_device(values.astype(self.dtype, copy=False), self.device))

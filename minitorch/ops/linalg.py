@@ -4,6 +4,7 @@ from __future__ import annotations
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.broadcast import unbroadcast
+from minitorch.ops.operands import promote_operands
 from minitorch.tensor import Tensor
 
 
@@ -40,8 +41,6 @@ class MatMul(ArrayFunction):
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product; 1-D operands are vectors, leading dimensions are broadcast batch dimensions."""
-    from minitorch.ops.elementwise import promote_operands
-
     if not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not {type(other).__name__}")
     if input.ndim == 0 or other.ndim == 0:
@@ -52,7 +51,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     inner_b = other.shape[-2] if other.ndim > 1 else other.shape[0]
     if inner_a != inner_b:
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_describe(input.shape)} and {_describe(other.shape)}): "
+            f"mat1 and mat2 shapes cannot be multiplied ({_shape_text(input.shape)} and {_shape_text(other.shape)}): "
             f"{inner_a} columns on the left, {inner_b} rows on the right"
         )
     input, other = promote_operands(input, other)
@@ -64,7 +63,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         ) from None
 
 
-def _describe(shape: tuple) -> str:
+def _shape_text(shape: tuple) -> str:
     return "x".join(str(n) for n in shape)
 
 

@@ -21,7 +21,7 @@ from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.activation import log_softmax_array
 from minitorch.ops.broadcast import broadcast_shapes, unbroadcast
-from minitorch.ops.elementwise import promote_operands
+from minitorch.ops.operands import promote_operands
 from minitorch.tensor import Tensor
 
 REDUCTIONS = ("none", "mean", "sum")

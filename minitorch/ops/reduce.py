@@ -7,32 +7,18 @@ from __future__ import annotations
 
 import builtins
 from collections import namedtuple
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Optional
 
 import numpy as np
 
 from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
-from minitorch.tensor import Tensor, _normalize_dim
+from minitorch.ops.selection import maximum, minimum
+from minitorch.sizes import Dims, normalize_dim, normalize_dims
+from minitorch.tensor import Tensor
 
-Dims = Optional[Union[int, Sequence[int]]]
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
-
-
-def normalize_dims(dim: Dims, ndim: int) -> Optional[tuple]:
-    """``dim`` as a sorted tuple of non-negative axes (None: every axis)."""
-    if dim is None:
-        return None
-    if not isinstance(dim, (int, tuple, list)):
-        raise TypeError(f"dim must be an int or a tuple of ints, got {type(dim).__name__}")
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    if not dims:
-        return None
-    axes = tuple(sorted({_normalize_dim(d, ndim) for d in dims}))
-    if len(axes) != len(dims):
-        raise RuntimeError(f"dim {list(dims)} appears multiple times in the list of dims")
-    return axes if ndim else None  # a 0-d tensor accepts dim 0 or -1: it reduces over nothing
 
 
 def expand_back(grad: Any, axes: Optional[tuple], keepdim: bool, shape: tuple) -> Any:
@@ -194,10 +180,10 @@ def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, dtype: Any =
 def var(input: Tensor, dim: Dims = None, unbiased: Optional[bool] = None, keepdim: bool = False,
         *, correction: Optional[int] = None) -> Tensor:
     """Variance with Bessel's correction by default (``correction=1``), as in PyTorch."""
-    return _spread(Var, input, dim, unbiased, keepdim, correction)
+    return _dispersion(Var, input, dim, unbiased, keepdim, correction)
 
 
-def _spread(op: type, input: Tensor, dim: Dims, unbiased: Optional[bool], keepdim: bool,
+def _dispersion(op: type, input: Tensor, dim: Dims, unbiased: Optional[bool], keepdim: bool,
             correction: Optional[int]) -> Tensor:
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
@@ -209,18 +195,16 @@ def _spread(op: type, input: Tensor, dim: Dims, unbiased: Optional[bool], keepdi
 def std(input: Tensor, dim: Dims = None, unbiased: Optional[bool] = None, keepdim: bool = False,
         *, correction: Optional[int] = None) -> Tensor:
     """Standard deviation, the square root of :func:`var`."""
-    return _spread(Std, input, dim, unbiased, keepdim, correction)
+    return _dispersion(Std, input, dim, unbiased, keepdim, correction)
 
 
-def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -> Any:
-    if isinstance(dim, Tensor):
-        from minitorch.ops.elementwise import maximum, minimum
-
+def _max_or_min(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -> Any:
+    if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
         return maximum(input, dim) if largest else minimum(input, dim)
     if dim is None:
         _check_not_empty(input, None, name)
         return MaxMinAll.apply(input, largest)
-    axis = _normalize_dim(dim, input.ndim)
+    axis = normalize_dim(dim, input.ndim)
     _check_not_empty(input, axis, name)
     if input.ndim == 0:
         return ValuesIndices(input, Tensor(array_module(input._data).zeros((), dtypes.int64)))
@@ -230,21 +214,21 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -
 def max(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Any:
     """The largest element; ``(values, indices)`` along ``dim`` (first index among ties);
     or, given a second tensor, the elementwise maximum."""
-    return _extreme(input, dim, keepdim, True, "max")
+    return _max_or_min(input, dim, keepdim, True, "max")
 
 
 def min(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Any:
     """The smallest element, or ``(values, indices)`` along ``dim`` (first index among ties)."""
-    return _extreme(input, dim, keepdim, False, "min")
+    return _max_or_min(input, dim, keepdim, False, "min")
 
 
 def argmax(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
     """Index of the (first) largest element, over the flattened tensor when ``dim`` is None."""
-    return _arg_extreme(input, dim, keepdim, "argmax")
+    return _arg_max_or_min(input, dim, keepdim, "argmax")
 
 
 def argmin(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
-    return _arg_extreme(input, dim, keepdim, "argmin")
+    return _arg_max_or_min(input, dim, keepdim, "argmin")
 
 
 def _check_not_empty(input: Tensor, axis: Optional[int], name: str) -> None:
@@ -258,23 +242,23 @@ def _check_not_empty(input: Tensor, axis: Optional[int], name: str) -> None:
         raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
 
 
-def _arg_extreme(input: Tensor, dim: Optional[int], keepdim: bool, name: str) -> Tensor:
+def _arg_max_or_min(input: Tensor, dim: Optional[int], keepdim: bool, name: str) -> Tensor:
     data = input._data
-    _check_not_empty(input, None if dim is None else _normalize_dim(dim, data.ndim), name)
+    _check_not_empty(input, None if dim is None else normalize_dim(dim, data.ndim), name)
     if dim is None:
         index = getattr(data.reshape(-1), name)()
         result = index.reshape((1,) * data.ndim) if keepdim else index
     else:
-        axis = _normalize_dim(dim, data.ndim)
+        axis = normalize_dim(dim, data.ndim)
         result = getattr(data, name)(axis=axis, keepdims=keepdim) if data.ndim else data.astype(dtypes.int64) * 0
     return Tensor(array_module(data).asarray(result).astype(dtypes.int64, copy=False))
 
 
 def all(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
-    axis = None if dim is None else _normalize_dim(dim, input.ndim)
+    axis = None if dim is None else normalize_dim(dim, input.ndim)
     return Tensor(array_module(input._data).asarray(input._data.all(axis=axis, keepdims=keepdim)))
 
 
 def any(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
-    axis = None if dim is None else _normalize_dim(dim, input.ndim)
+    axis = None if dim is None else normalize_dim(dim, input.ndim)
     return Tensor(array_module(input._data).asarray(input._data.any(axis=axis, keepdims=keepdim)))

@@ -12,18 +12,13 @@ from typing import Any, Sequence
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.broadcast import unbroadcast
+from minitorch.ops.operands import promote_operands
 from minitorch.ops.layout import is_batch_innermost
-from minitorch.tensor import Tensor, _normalize_dim
+from minitorch.sizes import normalize_dim, size_from_args
+from minitorch.tensor import Tensor
 
 
-def size_from_args(args: tuple) -> tuple:
-    """Accept both ``f(2, 3)`` and ``f((2, 3))``."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        return tuple(args[0])
-    return tuple(args)
-
-
-def _share_version(out: Tensor, input: Tensor) -> Tensor:
+def share_version(out: Tensor, input: Tensor) -> Tensor:
     """A view shares its base's version counter: writing through one is writing to both."""
     if array_module(out._data).may_share_memory(out._data, input._data):
         out._version_counter = input._version_counter
@@ -78,7 +73,7 @@ class Reshape(ArrayFunction):
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     """The same elements in a new shape (a view when possible, else a copy); one size may be -1."""
     shape = infer_shape(size_from_args(shape), input._data.size, input.shape)
-    return _share_version(Reshape.apply(input, shape, False), input)
+    return share_version(Reshape.apply(input, shape, False), input)
 
 
 def view(input: Tensor, *shape: Any) -> Tensor:
@@ -86,7 +81,7 @@ def view(input: Tensor, *shape: Any) -> Tensor:
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)):
         return input.to(shape[0])
     shape = infer_shape(size_from_args(shape), input._data.size, input.shape)
-    return _share_version(Reshape.apply(input, shape, True), input)
+    return share_version(Reshape.apply(input, shape, True), input)
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
@@ -101,7 +96,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions ``start_dim..end_dim`` into one."""
     if input.ndim == 0:
         return reshape(input, 1)
-    start, end = _normalize_dim(start_dim, input.ndim), _normalize_dim(end_dim, input.ndim)
+    start, end = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input.shape
@@ -109,7 +104,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
-    axis = _normalize_dim(dim, input.ndim)
+    axis = normalize_dim(dim, input.ndim)
     return reshape(input, input.shape[:axis] + tuple(sizes) + input.shape[axis + 1:])
 
 
@@ -120,7 +115,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
         axes = {i for i, n in enumerate(shape) if n == 1}
     else:
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
-        axes = {_normalize_dim(d, input.ndim) for d in dims if input.ndim}
+        axes = {normalize_dim(d, input.ndim) for d in dims if input.ndim}
         if input.ndim and len(axes) != len(dims):
             raise RuntimeError(f"squeeze: dim {list(dims)} names a dimension more than once")
         axes = {i for i in axes if shape[i] == 1}
@@ -129,7 +124,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``."""
-    axis = _normalize_dim(dim, input.ndim + 1)
+    axis = normalize_dim(dim, input.ndim + 1)
     shape = input.shape
     return reshape(input, shape[:axis] + (1,) + shape[axis:])
 
@@ -158,10 +153,10 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
             f"of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to "
             f"len(dims) = {len(dims)}".replace("(sparse_coo)", "")
         )
-    axes = tuple(_normalize_dim(d, input.ndim) for d in dims)
+    axes = tuple(normalize_dim(d, input.ndim) for d in dims)
     if len(set(axes)) != len(axes):
         raise RuntimeError(f"permute(): duplicate dims are not allowed, got {list(dims)}")
-    return _share_version(Permute.apply(input, axes), input)
+    return share_version(Permute.apply(input, axes), input)
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
@@ -169,9 +164,9 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     if input.ndim == 0:
         return input
     axes = list(range(input.ndim))
-    a, b = _normalize_dim(dim0, input.ndim), _normalize_dim(dim1, input.ndim)
+    a, b = normalize_dim(dim0, input.ndim), normalize_dim(dim1, input.ndim)
     axes[a], axes[b] = axes[b], axes[a]
-    return _share_version(Permute.apply(input, tuple(axes)), input)
+    return share_version(Permute.apply(input, tuple(axes)), input)
 
 
 swapaxes = transpose
@@ -186,7 +181,7 @@ def t(input: Tensor) -> Tensor:
 
 def T(input: Tensor) -> Tensor:
     """All dimensions reversed (``x.T``)."""
-    return _share_version(Permute.apply(input, tuple(reversed(range(input.ndim)))), input)
+    return share_version(Permute.apply(input, tuple(reversed(range(input.ndim)))), input)
 
 
 def mT(input: Tensor) -> Tensor:
@@ -230,7 +225,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
                 f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
             )
         shape.append(size)
-    return _share_version(Expand.apply(input, tuple(shape)), input)
+    return share_version(Expand.apply(input, tuple(shape)), input)
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
@@ -283,7 +278,7 @@ class Cat(ArrayFunction):
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension."""
     tensors = _check_joinable("cat", tensors)
-    axis = _normalize_dim(dim, tensors[0].ndim)
+    axis = normalize_dim(dim, tensors[0].ndim)
     reference = tensors[0].shape
     for i, tensor in enumerate(tensors):
         if tensor.ndim != len(reference) or any(
@@ -308,13 +303,11 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at entry 0 "
                 f"and {list(tensor.shape)} at entry {i}"
             )
-    axis = _normalize_dim(dim, tensors[0].ndim + 1)
+    axis = normalize_dim(dim, tensors[0].ndim + 1)
     return cat([unsqueeze(tensor, axis) for tensor in tensors], axis)
 
 
 def _check_joinable(name: str, tensors: Sequence[Tensor]) -> list:
-    from minitorch.ops.elementwise import promote_operands
-
     tensors = list(tensors)
     if not tensors:
         raise ValueError(f"{name}(): expected a non-empty list of Tensors")
@@ -329,7 +322,7 @@ def _check_joinable(name: str, tensors: Sequence[Tensor]) -> list:
 
 def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Cut into pieces of a given size (the last may be smaller) or of the given sizes."""
-    axis = _normalize_dim(dim, input.ndim)
+    axis = normalize_dim(dim, input.ndim)
     length = input.shape[axis]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
@@ -358,10 +351,10 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """Split into ``chunks`` pieces of (nearly) equal size."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    length = input.shape[_normalize_dim(dim, input.ndim)]
+    length = input.shape[normalize_dim(dim, input.ndim)]
     return split(input, max(1, -(-length // chunks)), dim)
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
-    axis = _normalize_dim(dim, input.ndim)
+    axis = normalize_dim(dim, input.ndim)
     return tuple(squeeze(piece, axis) for piece in split(input, 1, axis))

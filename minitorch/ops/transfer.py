@@ -1,8 +1,16 @@
-"""Moving a tensor between devices, as a differentiable op: the gradient moves back."""
+"""Moving a tensor to another device or dtype: ``x.to(...)``, ``x.cuda()``, ``x.float()`` ...
+
+A move between devices is a differentiable op (the gradient moves back); a dtype change is the
+``Cast`` op of :mod:`minitorch.ops.cast`.
+"""
 from __future__ import annotations
 
+from typing import Any, Optional, Union
+
+from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
-from minitorch.backend import device, device_of, to_device
+from minitorch.backend import CPU, device, device_of, to_device
+from minitorch.ops.cast import cast
 from minitorch.tensor import Tensor
 
 
@@ -18,5 +26,65 @@ class ToDevice(ArrayFunction):
         return to_device(grad, ctx.source), None
 
 
-def to_device_op(input: Tensor, target: device) -> Tensor:
-    return ToDevice.apply(input, target)
+def parse_to_args(args: tuple, kwargs: dict) -> tuple:
+    """Sort ``to(...)``'s arguments into a target device and a target dtype (either may be None)."""
+    target_device = kwargs.pop("device", None)
+    target_dtype = kwargs.pop("dtype", None)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("copy", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            target_device, target_dtype = arg.device, arg.dtype
+        elif isinstance(arg, (str, device)):
+            target_device = arg
+        else:
+            target_dtype = arg
+    return (
+        None if target_device is None else device(target_device),
+        None if target_dtype is None else dtypes.as_dtype(target_dtype),
+    )
+
+
+def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(other_tensor)``; ``input`` itself
+    when nothing changes."""
+    target_device, target_dtype = parse_to_args(args, kwargs)
+    out = input
+    if target_dtype is not None and target_dtype != input.dtype:
+        out = cast(out, target_dtype)
+    if target_device is not None and target_device != input.device:
+        out = ToDevice.apply(out, target_device)
+    return out
+
+
+def cpu(input: Tensor) -> Tensor:
+    return to(input, CPU)
+
+
+def cuda(input: Tensor, device_index: Optional[Union[int, str]] = None) -> Tensor:
+    if device_index is None:
+        return to(input, device("cuda"))
+    return to(input, device(device_index if isinstance(device_index, str) else f"cuda:{device_index}"))
+
+
+def _to_dtype(dtype: Any, name: str) -> Any:
+    def method(input: Tensor) -> Tensor:
+        return to(input, dtype)
+
+    method.__name__ = name
+    method.__doc__ = f"``x.to({dtype})``."
+    return method
+
+
+float = _to_dtype(dtypes.float32, "float")
+double = _to_dtype(dtypes.float64, "double")
+half = _to_dtype(dtypes.float16, "half")
+long = _to_dtype(dtypes.int64, "long")
+int = _to_dtype(dtypes.int32, "int")
+bool = _to_dtype(dtypes.bool_, "bool")
+
+
+def type_as(input: Tensor, other: Tensor) -> Tensor:
+    return to(input, other.dtype)
