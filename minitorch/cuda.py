@@ -1,6 +1,7 @@
 """``minitorch.cuda``: is a GPU there? (CuPy is imported only when asked.)"""
 from __future__ import annotations
 
+from minitorch import random
 from minitorch.backend import cuda_is_available, cupy_module
 
 
@@ -21,9 +22,7 @@ def synchronize() -> None:
 
 def manual_seed(seed: int) -> None:
     """GPU tensors draw from minitorch's CPU generator, so this is the same as minitorch.manual_seed."""
-    from minitorch.random import manual_seed as seed_all
-
-    seed_all(seed)
+    random.manual_seed(seed)
 
 
 manual_seed_all = manual_seed

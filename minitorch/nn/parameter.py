@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from minitorch.creation import empty
 from minitorch.tensor import Tensor
 
 
@@ -13,8 +14,6 @@ class Parameter(Tensor):
 
     def __init__(self, data: Optional[Tensor] = None, requires_grad: bool = True) -> None:
         if data is None:
-            from minitorch.creation import empty
-
             data = empty(0)
         array = data._data if isinstance(data, Tensor) else data
         super().__init__(array, requires_grad=requires_grad)
