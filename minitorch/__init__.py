@@ -10,7 +10,7 @@ It mirrors PyTorch's API, so ``import minitorch as torch`` runs PyTorch tutorial
 Where to read: ``tensor.py`` (the Tensor), ``autograd/`` (graph and backward), ``ops/`` (every
 op's forward and backward side by side), ``nn/``, ``optim/``, ``utils/data``, ``datasets/``.
 """
-from minitorch import cuda, dtypes, tensor_methods  # noqa: F401  (tensor_methods attaches Tensor's op methods)
+from minitorch import cuda, dtypes, nn, optim, tensor_methods  # noqa: F401  (tensor_methods attaches Tensor's op methods)
 from minitorch.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitorch.autograd.function import Function
 from minitorch.autograd.gradcheck import gradcheck
@@ -37,8 +37,6 @@ from minitorch.random import Generator, initial_seed, manual_seed
 from minitorch.serialization import load, save
 from minitorch.tensor import Tensor
 from minitorch.threads import get_num_threads, set_num_threads
-
-from minitorch import nn, optim  # noqa: E402  (`torch.nn.Module` works after `import minitorch as torch`)
 
 float16 = half = dtypes.float16
 float32 = float = dtypes.float32
