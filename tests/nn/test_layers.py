@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import minitorch
 import minitorch.nn as nn
 from minitorch.testing import assert_close
-from nn_parity import assert_grads_close, backward_both, copy_weights, leaves
+from tests.parity import assert_grads_close, backward_both, copy_weights, leaves
 
 SEEDS = st.integers(0, 2**32 - 1)
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import minitorch
 import minitorch.nn.functional as F
 from minitorch.testing import arrays, assert_close, shapes
-from nn_parity import assert_grads_close, backward_both, leaves
+from tests.parity import assert_grads_close, backward_both, leaves
 
 SEEDS = st.integers(0, 2**32 - 1)
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import minitorch
 from minitorch.testing import as_leaf, assert_close, dtype_name
-from op_cases import CASES
+from tests.ops.cases import CASES
 
 
 def flat(result):

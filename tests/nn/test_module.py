@@ -10,7 +10,7 @@ import torch
 import minitorch
 import minitorch.nn as nn
 from minitorch.testing import assert_close
-from nn_parity import copy_weights
+from tests.parity import copy_weights
 
 
 def tutorial_net(lib):

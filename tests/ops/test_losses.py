@@ -9,7 +9,7 @@ import minitorch
 import minitorch.nn as nn
 import minitorch.nn.functional as F
 from minitorch.testing import assert_close
-from nn_parity import assert_grads_close, backward_both, leaves
+from tests.parity import assert_grads_close, backward_both, leaves
 
 REDUCTIONS = st.sampled_from(["mean", "sum", "none"])
 

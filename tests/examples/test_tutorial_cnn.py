@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import minitorch
-from nn_parity import copy_weights
+from tests.parity import copy_weights
 
 TUTORIAL_NET = """
 class Net(nn.Module):

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 import minitorch
 from minitorch.testing import as_leaf
-from op_cases import CASES
+from tests.ops.cases import CASES
 
 CHECKED = [case for case in CASES if case.gradcheck]
 
