@@ -46,8 +46,8 @@ PER_CHANNEL = "Expected more than 1 value per channel when training"
 REDUCTION = "elementwise is not a valid value for reduction"
 ERRORS = {
     # functional
-    "linear sizes": (linear((4, 10), (5, 3)), RuntimeError, r"mat1 and mat2 shapes cannot be multiplied \(4x10 and 3x5\)",
-                     True),
+    "linear sizes": (linear((4, 10), (5, 3)), RuntimeError,
+                     r"mat1 and mat2 shapes cannot be multiplied \(4x10 and 3x5\)", True),
     "linear 1-d weight": (linear((4, 3), (3,)), RuntimeError, "2-D weight", False),  # PyTorch takes it as a vector
     "linear bias shape": (linear((4, 3), (5, 3), (4,)), RuntimeError, "bias of shape", True),
     "linear dtypes": (linear((4, 3), (5, 3), dtype="float64"), RuntimeError, "must have the same dtype", True),

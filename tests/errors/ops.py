@@ -38,8 +38,8 @@ ERRORS = {
     "conv groups split filters": (conv((2, 4, 8, 8), (3, 2, 3, 3), groups=2), RuntimeError,
                                   r"divisible by 2 at dimension 0", True),
     "conv groups zero": (conv((2, 3, 8, 8), (4, 3, 3, 3), groups=0), RuntimeError, r"non-positive groups", True),
-    "conv kernel too large": (conv((2, 3, 4, 4), (4, 3, 5, 5)), RuntimeError, r"padded input size per channel: \(4 x 4\)",
-                              True),
+    "conv kernel too large": (conv((2, 3, 4, 4), (4, 3, 5, 5)), RuntimeError,
+                              r"padded input size per channel: \(4 x 4\)", True),
     "conv dilated kernel too large": (conv((2, 3, 4, 4), (4, 3, 2, 2), dilation=4), RuntimeError,
                                       r"Kernel size: \(5 x 5\)", True),
     "conv stride zero": (conv((2, 3, 8, 8), (4, 3, 3, 3), stride=0), RuntimeError, r"non-positive stride", True),
@@ -97,8 +97,9 @@ ERRORS = {
     "avg pool divisor zero": (pool("avg_pool2d", (2, 3, 8, 8), kernel_size=2, divisor_override=0), RuntimeError,
                               r"divisor must be not zero", True),
     "avg pool integer input": (lambda lib: lib.nn.functional.avg_pool2d(zeros(lib, 1, 1, 4, 4, dtype=lib.int64), 2),
-                               RuntimeError, r"floating-point input, but got int64", False),  # PyTorch's CPU kernel takes ints
-    # losses: mse_loss
+                               RuntimeError, r"floating-point input, but got int64",
+                               False),  # PyTorch's CPU kernel takes ints
+    # losses
     "mse shapes": (lambda lib: lib.nn.functional.mse_loss(zeros(lib, 4, 10), zeros(lib, 3, 10)), RuntimeError,
                    "must match the size of tensor b", True),
     "mse reduction": (lambda lib: lib.nn.functional.mse_loss(zeros(lib, 2, 3), zeros(lib, 2, 3), reduction="avg"),
@@ -131,7 +132,8 @@ for _name in ("cross_entropy", "nll_loss"):
         f"{_name} spatial sizes": (loss(_name, (2, 3, 4), (2, 5)), RuntimeError,
                                    r"Expected target size \[2, 4\], got \[2, 5\]", True),
         f"{_name} of a 0-d input": (lambda lib, n=_name: getattr(lib.nn.functional, n)(lib.tensor(1.0), lib.tensor(0)),
-                                    RuntimeError, "class dimension", True if _name == "cross_entropy" else ValueError),
+                                    RuntimeError, "class dimension",
+                                    True if _name == "cross_entropy" else ValueError),
         f"{_name} class weights size": (lambda lib, n=_name: getattr(lib.nn.functional, n)(
             zeros(lib, 2, 3), lib.tensor([0, 1]), lib.ones(2)), RuntimeError, "for all 3 classes or no classes", True),
         f"{_name} reduction": (loss(_name, (2, 3), [0, 1], reduction="avg"), ValueError,

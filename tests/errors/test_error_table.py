@@ -5,13 +5,16 @@ import pytest
 import minitorch
 from tests.errors import ERRORS
 
-torch = pytest.importorskip("torch")
+try:  # the table runs without PyTorch too: then only minitorch's half is checked
+    import torch
+except ImportError:
+    torch = None
 
 
 @pytest.mark.parametrize("raise_it, error, pattern, pytorch", ERRORS.values(), ids=ERRORS.keys())
 def test_error(raise_it, error, pattern, pytorch):
     with pytest.raises(error, match=pattern):
         raise_it(minitorch)
-    if pytorch is not False:
+    if pytorch is not False and torch is not None:
         with pytest.raises(error if pytorch is True else pytorch):
             raise_it(torch)

@@ -68,5 +68,6 @@ CASES = [
            classification_problems(targets="probabilities", smoothing=(0.0, 0.3)), grad=LOGITS),
     OpCase("nll_loss", nll_loss, classification_problems(), grad=LOGITS),
     OpCase("mse_loss", lambda lib, x, y, options: lib.nn.functional.mse_loss(x, y, **options), regression_problems()),
-    OpCase("cross_entropy_uint8_targets", lambda lib, x, t: lib.nn.functional.cross_entropy(x, t), uint8_targets(), examples=2),
+    OpCase("cross_entropy_uint8_targets", lambda lib, x, t: lib.nn.functional.cross_entropy(x, t), uint8_targets(),
+           examples=2),
 ]
