@@ -91,7 +91,8 @@ ERRORS = {
     "CrossEntropyLoss reduction": (layer("CrossEntropyLoss", reduction="elementwise"), ValueError, REDUCTION, False),
     "NLLLoss reduction": (layer("NLLLoss", reduction="elementwise"), ValueError, REDUCTION, False),
     "MSELoss reduction": (layer("MSELoss", reduction="elementwise"), ValueError, REDUCTION, False),
-    "CrossEntropyLoss legacy positional options": (layer("CrossEntropyLoss", None, None, 3), TypeError, "", False),
+    "CrossEntropyLoss legacy positional options": (layer("CrossEntropyLoss", None, None, 3), TypeError,
+                                                   "positional arguments", False),
     # nn.init
     "calculate_gain unknown": (init("calculate_gain", "gelu"), ValueError, "Unsupported nonlinearity gelu", True),
     "calculate_gain slope": (init("calculate_gain", "leaky_relu", "slope"), ValueError,

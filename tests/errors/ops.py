@@ -111,7 +111,7 @@ ERRORS = {
                                               RuntimeError, "label_smoothing must be between 0.0 and 1.0", True),
     "cross_entropy legacy positional options": (
         lambda lib: lib.nn.functional.cross_entropy(zeros(lib, 2, 3), lib.tensor([0, 1]), None, None, 3),
-        TypeError, "", False),  # PyTorch still takes (weight, size_average, ignore_index) positionally
+        TypeError, "positional arguments", False),  # PyTorch still takes (weight, size_average, ignore_index) so
 }
 
 # cross_entropy and nll_loss share their target checks

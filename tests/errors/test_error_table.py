@@ -11,6 +11,7 @@ except ImportError:
     torch = None
 
 
+@pytest.mark.filterwarnings("ignore:Using a target size")  # PyTorch warns before its mse_loss error
 @pytest.mark.parametrize("raise_it, error, pattern, pytorch", ERRORS.values(), ids=ERRORS.keys())
 def test_error(raise_it, error, pattern, pytorch):
     with pytest.raises(error, match=pattern):
