@@ -10,12 +10,13 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
-import torch
 
 import minitorch
 import minitorch.optim
 from minitorch.nn.parameter import Parameter
 from minitorch.serialization import STRUCTURE
+
+torch = pytest.importorskip("torch")
 
 
 def checkpoint_like():

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +12,8 @@ import minitorch
 from minitorch.testing import (
     arrays, assert_close, broadcastable_shapes, dtype_name, integer_arrays, shapes, tensors, to_numpy,
 )
+
+torch = pytest.importorskip("torch")
 
 SEARCH = settings(max_examples=300, database=None)
 

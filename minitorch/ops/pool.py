@@ -114,8 +114,10 @@ class MaxPool2d(ArrayFunction):
         if not return_indices:
             return best[0] if ctx.unbatched else best
         indices = flat_indices(batch_first(winner), planes.shape[2], kernel, stride, dilation, sides)
-        ctx.mark_non_differentiable(indices)
-        return (best[0], indices[0]) if ctx.unbatched else (best, indices)
+        if ctx.unbatched:
+            best, indices = best[0], indices[0]
+        ctx.mark_non_differentiable(indices)  # the very array returned: it is marked by identity
+        return best, indices
 
     @staticmethod
     def backward(ctx, grad, grad_indices=None):

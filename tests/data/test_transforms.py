@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-import torch
 
 import minitorch
 import minitorch.transforms as T
+
+torch = pytest.importorskip("torch")
 
 
 def uint8_images(*shape, seed=0):

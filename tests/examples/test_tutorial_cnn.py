@@ -7,10 +7,11 @@ loss must agree to float32 precision.
 """
 import numpy as np
 import pytest
-import torch
 
 import minitorch
-from nn_parity import copy_weights
+from tests.parity import copy_weights
+
+torch = pytest.importorskip("torch")
 
 TUTORIAL_NET = """
 class Net(nn.Module):

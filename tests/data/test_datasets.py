@@ -20,7 +20,7 @@ from minitorch.datasets.download import file_md5
 from minitorch.datasets.safe_pickle import safe_loads
 from minitorch.utils.data import DataLoader
 
-SUBSET = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "cifar10-subset"
+SUBSET = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "cifar10-subset"
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 TRAIN_SIZES = (3, 2, 2, 2, 1)
 TEST_SIZE = 4

@@ -20,7 +20,7 @@ import pytest
 
 import minitorch
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 SUBSET = ROOT.parent / "shared" / "datasets" / "cifar10-subset"
 LAST_LINE = re.compile(r"test accuracy: \d+\.\d\d%")

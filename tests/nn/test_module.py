@@ -5,12 +5,13 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
-import torch
 
 import minitorch
 import minitorch.nn as nn
 from minitorch.testing import assert_close
-from nn_parity import copy_weights
+from tests.parity import copy_weights
+
+torch = pytest.importorskip("torch")
 
 
 def tutorial_net(lib):

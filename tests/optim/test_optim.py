@@ -8,11 +8,12 @@ import warnings
 
 import numpy as np
 import pytest
-import torch
 
 import minitorch
 import minitorch.optim as optim
 from minitorch.nn.parameter import Parameter
+
+torch = pytest.importorskip("torch")
 
 SHAPES = [(3, 4), (4,), (2, 3, 2)]
 STEPS = 50

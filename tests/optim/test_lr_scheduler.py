@@ -3,12 +3,13 @@ import math
 import warnings
 
 import pytest
-import torch
 
 import minitorch
 import minitorch.optim as optim
 from minitorch.nn.parameter import Parameter
 from minitorch.optim import lr_scheduler
+
+torch = pytest.importorskip("torch")
 
 LRS = (0.1, 0.03)
 SCHEDULES = [

@@ -1,0 +1,78 @@
+"""The parity harness: the same computation in minitorch and in PyTorch, the same numbers.
+
+:func:`check_parity` is the one place where outputs and gradients are compared. It drives the op
+table (``tests/ops/test_op_parity.py``) and the module tests (``tests/nn``):
+
+1. NumPy arrays become leaves in both libraries (float ones require grad where asked); anything
+   else (an option dict, a dim, ``None``) reaches both calls unchanged;
+2. ``fn(lib, *inputs)`` runs with ``lib`` = ``minitorch`` and ``lib`` = ``torch``;
+3. outputs must agree in shape, dtype, values and ``requires_grad``;
+4. one random upstream gradient (not ``.sum()``, whose matrix of ones hides transposed or
+   mis-broadcast gradients) flows back through both graphs, and every leaf's gradient must agree.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+import pytest
+
+import minitorch
+from minitorch.testing import as_leaf, assert_close, dtype_name
+
+torch = pytest.importorskip("torch")
+
+
+def flat(result: Any) -> list:
+    """A result as a list of tensors (``max(dim)``, ``split`` and ``return_indices`` give several)."""
+    return list(result) if isinstance(result, (tuple, list)) else [result]
+
+
+def leaves_both(inputs: Sequence[Any], grads: Sequence[bool], device: str = "cpu") -> tuple:
+    """(minitorch inputs, torch inputs): arrays become leaves, other values pass through as they are."""
+    def ours(value: Any, grad: bool) -> Any:
+        return as_leaf(value, device, grad) if isinstance(value, np.ndarray) else value
+
+    def theirs(value: Any, grad: bool) -> Any:
+        return torch.tensor(value.copy(), requires_grad=grad) if isinstance(value, np.ndarray) else value
+
+    return [ours(v, g) for v, g in zip(inputs, grads)], [theirs(v, g) for v, g in zip(inputs, grads)]
+
+
+def check_parity(fn: Callable[..., Any], inputs: Sequence[Any], grads: Sequence[bool], rng: np.random.Generator,
+                 device: str = "cpu", rtol: Optional[float] = None, atol: Optional[float] = None) -> tuple:
+    """Run ``fn(lib, *inputs)`` in both libraries, compare outputs, backpropagate and compare gradients.
+
+    Returns (minitorch inputs, torch inputs), gradients filled in, for further checks.
+    """
+    ours, theirs = leaves_both(inputs, grads, device)
+    our_outputs, their_outputs = flat(fn(minitorch, *ours)), flat(fn(torch, *theirs))
+    assert len(our_outputs) == len(their_outputs), "number of outputs"
+    for i, (mine, reference) in enumerate(zip(our_outputs, their_outputs)):
+        assert_close(mine, reference, rtol=rtol, atol=atol, msg=f"output {i}")
+        assert mine.requires_grad == reference.requires_grad, f"output {i}: requires_grad"
+
+    differentiable = [i for i, out in enumerate(their_outputs) if out.requires_grad]
+    if differentiable:
+        upstream = [rng.standard_normal(tuple(their_outputs[i].shape)).astype(dtype_name(their_outputs[i]))
+                    for i in differentiable]
+        torch.autograd.backward([their_outputs[i] for i in differentiable], [torch.tensor(g) for g in upstream])
+        minitorch.autograd.backward([our_outputs[i] for i in differentiable],
+                                    [minitorch.tensor(g, device=device) for g in upstream])
+    assert_grads_close(zip(ours, theirs), rtol=rtol, atol=atol)
+    return ours, theirs
+
+
+def assert_grads_close(pairs: Any, rtol: Optional[float] = None, atol: Optional[float] = None) -> None:
+    """Every (minitorch tensor, torch tensor) pair that PyTorch tracks has the same gradient."""
+    for position, (mine, reference) in enumerate(pairs):
+        if not isinstance(reference, torch.Tensor) or not reference.requires_grad:
+            continue
+        assert (mine.grad is None) == (reference.grad is None), f"input {position}: gradient presence"
+        if reference.grad is not None:
+            assert_close(mine.grad, reference.grad, rtol=rtol, atol=atol, msg=f"gradient of input {position}")
+
+
+def copy_weights(source: Any, target: minitorch.nn.Module) -> None:
+    """Load the torch module ``source``'s parameters and buffers into ``target`` through NumPy."""
+    target.load_state_dict({key: value.detach().numpy() for key, value in source.state_dict().items()})
