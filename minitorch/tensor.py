@@ -12,7 +12,7 @@ refuses to compute a gradient from a tensor that has changed since.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional, Sequence, Union
+from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
@@ -23,12 +23,18 @@ Shape = tuple
 
 
 class VersionCounter:
-    """How many times a tensor's memory was modified in place (shared with its views)."""
+    """How many times a tensor's memory was modified in place (shared with its views).
 
-    __slots__ = ("value",)
+    ``write_check``, when set, is called before every in-place write of that memory and raises
+    to refuse it (``ops/layout.py`` uses it so that a copy ``view()`` had to make and the
+    original cannot silently drift apart).
+    """
+
+    __slots__ = ("value", "write_check")
 
     def __init__(self) -> None:
         self.value = 0
+        self.write_check: Optional[Callable[[], None]] = None
 
 
 class Tensor:
@@ -149,9 +155,15 @@ class Tensor:
         ``values`` may be this tensor's own array, already written by an op with ``out=``
         (``p._write(np.subtract(p._data, step, out=p._data))``); then only the version moves.
         """
+        self._check_writable()
         if values is not self._data:
             self._data[index] = values
         self._version_counter.value += 1
+
+    def _check_writable(self) -> None:
+        """Raise if this memory refuses in-place writes (see ``VersionCounter.write_check``)."""
+        if self._version_counter.write_check is not None:
+            self._version_counter.write_check()
 
     @property
     def data(self) -> "Tensor":

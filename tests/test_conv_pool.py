@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 import minitorch
 import minitorch.ops.conv as conv_module
 from minitorch.ops.conv import conv2d
-from minitorch.ops.pool import avg_pool2d, max_pool2d, pool_output_length
+from minitorch.ops.geometry import pool_output_length
+from minitorch.ops.pool import avg_pool2d, max_pool2d
 from minitorch.testing import arrays, as_leaf, assert_close, dtype_name
 
 FAST = settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
