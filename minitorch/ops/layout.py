@@ -8,11 +8,13 @@ ops keep that layout, so the next conv or pool reads its input without a copy.
 Every conv and pool crosses between the two shapes through :func:`to_planes` and
 :func:`to_images`, which also let a single (C, H, W) image through as a batch of one.
 
-**The price: some views are copies.** In PyTorch a conv output is C-contiguous, so
-``y.view(N, -1)`` is always a view. Here it can only be one when the batch or the image is a
-single element; otherwise :func:`~minitorch.ops.shape.view` returns a *copy* (so PyTorch code
-such as ``x.view(-1, 16 * 5 * 5)`` after a pool still runs). A copy cannot stay in step with
-the original, so minitorch refuses to let them drift apart silently:
+**The price: some views are copies.** In PyTorch a conv output is C-contiguous, so every
+``view`` of it exists. Here a view exists when it keeps the batch dimension apart
+(``y.view(N, -1)`` and ``y.flatten(1)``, what classifiers do after their last pool, are true
+views), or when the batch or each image is a single element. Otherwise, e.g. ``y.view(-1)``,
+:func:`~minitorch.ops.shape.view` returns a *copy*, so PyTorch code that views a conv output
+still runs; so does ``y.view(dtype)`` when the element size changes. A copy cannot stay in step
+with the original, so minitorch refuses to let them drift apart silently:
 
 * writing into the copy (an in-place op, ``copy[i] = v``, or either of them on a view of the
   copy) raises a RuntimeError;
