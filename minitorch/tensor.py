@@ -12,7 +12,7 @@ refuses to compute a gradient from a tensor that has changed since.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Optional, Sequence, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
@@ -34,7 +34,7 @@ class VersionCounter:
 
     def __init__(self) -> None:
         self.value = 0
-        self.write_check: Optional[Callable[[], None]] = None
+        self.write_check = None  # or a function that raises to refuse a write
 
 
 class Tensor:

@@ -89,9 +89,9 @@ class _NoContext:
 
 def _ufunc_inplace(target: Tensor, name: str, other: Any) -> Tensor:
     """``target = target (name) other`` by a single ufunc call writing into ``target``."""
+    target._check_writable()  # before the ufunc writes through out=
     xp = array_module(target._data)
     other = ew.as_operand(other, target)
-    target._check_writable()  # before the ufunc writes through out=
     try:
         target._write(getattr(xp, name)(target._data, other._data if isinstance(other, Tensor) else other, out=target._data))
     except TypeError as error:
