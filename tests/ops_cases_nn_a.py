@@ -85,3 +85,55 @@ CASES = [
     OpCase("F_glu_dim0", lambda lib, x: F(lib).glu(x, 0), unary((4, 3))),
     OpCase("F_softmin", lambda lib, x: F(lib).softmin(x, dim=1), unary((2, 3))),
 ]
+
+
+# ----- embedding, one_hot -----
+def _ids(lib, rows):
+    return lib.tensor(rows)
+
+
+NORM_INPUT = dict(distinct=True)
+AWAY_0 = dict(avoid=(0.0,), margin=0.3)  # no zero vector, where the norm has no derivative
+CASES += [
+    OpCase("F_embedding", lambda lib, w: F(lib).embedding(_ids(lib, [[0, 2, 2], [3, 0, 1]]), w), unary((4, 3))),
+    OpCase("F_embedding_padding_idx", lambda lib, w: F(lib).embedding(_ids(lib, [1, 2, 1, 0]), w, padding_idx=1),
+           unary((3, 2)), gradcheck=False),  # the padding row's gradient is 0 by design
+    OpCase("F_embedding_negative_padding", lambda lib, w: F(lib).embedding(_ids(lib, [2, 0]), w, padding_idx=-1),
+           unary((3, 2)), gradcheck=False),
+    OpCase("F_embedding_freq", lambda lib, w: F(lib).embedding(_ids(lib, [0, 0, 2, 0]), w, scale_grad_by_freq=True),
+           unary((3, 2)), gradcheck=False),  # the gradient is divided by the counts by design
+    OpCase("F_embedding_bag_2d", lambda lib, w: F(lib).embedding_bag(_ids(lib, [[0, 2], [1, 1]]), w),
+           unary((3, 2))),
+    OpCase("F_embedding_bag_offsets_sum", lambda lib, w: F(lib).embedding_bag(
+        _ids(lib, [0, 2, 1, 1, 2]), w, _ids(lib, [0, 2, 2]), mode="sum"), unary((3, 2))),
+    OpCase("F_embedding_bag_mean_padding", lambda lib, w: F(lib).embedding_bag(
+        _ids(lib, [0, 2, 1, 1, 2]), w, _ids(lib, [0, 3]), mode="mean", padding_idx=1), unary((3, 2))),
+    OpCase("F_embedding_bag_weights", lambda lib, w, s: F(lib).embedding_bag(
+        _ids(lib, [0, 2, 1]), w, _ids(lib, [0, 1]), mode="sum", per_sample_weights=s), args(floats((3, 2)),
+                                                                                              floats((3,)))),
+    OpCase("F_one_hot", lambda lib, x: F(lib).one_hot(_ids(lib, [[0, 3], [2, 2]])) + x.long() * 0,
+           unary((2, 2, 4)), gradcheck=False),
+    OpCase("F_one_hot_classes", lambda lib, x: F(lib).one_hot(_ids(lib, [1, 0]), 4).double() * x,
+           unary((2, 4))),
+    # ----- per-sample normalisation -----
+    OpCase("F_layer_norm", lambda lib, x: F(lib).layer_norm(x, (3,)), unary((2, 3), **NORM_INPUT)),
+    OpCase("F_layer_norm_affine", lambda lib, x, w, b: F(lib).layer_norm(x, (2, 3), w, b, eps=1e-3),
+           args(floats((2, 2, 3), distinct=True), floats((2, 3)), floats((2, 3)))),
+    OpCase("F_layer_norm_weight_only", lambda lib, x, w: F(lib).layer_norm(x, [4], w),
+           args(floats((3, 4), distinct=True), floats((4,)))),
+    OpCase("F_group_norm", lambda lib, x, w, b: F(lib).group_norm(x, 2, w, b),
+           args(floats((2, 4, 3), distinct=True), floats((4,)), floats((4,)))),
+    OpCase("F_group_norm_images", lambda lib, x: F(lib).group_norm(x, 3), unary((2, 3, 2, 2), distinct=True)),
+    OpCase("F_instance_norm", lambda lib, x, w, b: F(lib).instance_norm(x, weight=w, bias=b),
+           args(floats((2, 3, 2, 2), distinct=True), floats((3,)), floats((3,)))),
+    OpCase("F_normalize", lambda lib, x: F(lib).normalize(x), unary((3, 4), **AWAY_0)),
+    OpCase("F_normalize_p1_dim0", lambda lib, x: F(lib).normalize(x, p=1.0, dim=0), unary((3, 2), **KINK_0)),
+    OpCase("F_normalize_p3", lambda lib, x: F(lib).normalize(x, p=3.0, dim=-1), unary((2, 3), **AWAY_0)),
+    OpCase("F_normalize_zero_row", lambda lib, x: F(lib).normalize(x * lib.tensor([[0.0], [1.0]], dtype=x.dtype)),
+           unary((2, 3)), gradcheck=False),
+    OpCase("F_normalize_eps", lambda lib, x: F(lib).normalize(x * 1e-3, eps=1.0), unary((2, 3))),
+    OpCase("F_local_response_norm", lambda lib, x: F(lib).local_response_norm(x, 3, alpha=0.1, beta=0.75, k=2.0),
+           unary((2, 4, 3))),
+    OpCase("F_local_response_norm_even", lambda lib, x: F(lib).local_response_norm(x, 2, alpha=0.5),
+           unary((1, 3, 2, 2))),
+]

@@ -34,7 +34,12 @@ from minitorch.ops.rectifiers import (
 from minitorch.ops.smooth_activations import (
     gelu, glu, logsigmoid, mish, silu, softmin, softplus, softsign, tanhshrink,
 )
+from minitorch.ops.embedding import embedding, embedding_bag, one_hot
+from minitorch.ops.standardize import group_norm, instance_norm, layer_norm
+from minitorch.ops.vector_norms import local_response_norm, normalize
 SURFACE_A = [
+    "embedding", "embedding_bag", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "normalize",
+    "one_hot",
     "celu", "celu_", "elu", "elu_", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
     "hardtanh_", "leaky_relu", "leaky_relu_", "logsigmoid", "mish", "prelu", "relu6", "rrelu", "rrelu_", "selu",
     "selu_", "silu", "softmin", "softplus", "softshrink", "softsign", "tanhshrink", "threshold", "threshold_",
