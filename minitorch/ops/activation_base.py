@@ -1,8 +1,8 @@
-"""``Pointwise``: the pattern shared by elementwise activations, ``y = f(x)`` and ``dx = g · f'(x)``.
+"""``Activation``: the pattern shared by elementwise activations, ``y = f(x)`` and ``dx = g · f'(x)``.
 
 An activation subclass only states its formula (``value``) and its derivative (``slope``), side by
 side; this class saves the input, passes the settings (slopes, bounds ...) through, and supplies
-``None`` gradients for them. :func:`pointwise_inplace` runs the same op in place
+``None`` gradients for them. :func:`activate` with ``inplace=True`` runs the same op in place
 (``F.leaky_relu(x, inplace=True)``).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from minitorch.ops.inplace import apply_inplace
 from minitorch.tensor import Tensor
 
 
-class Pointwise(ArrayFunction):
+class Activation(ArrayFunction):
     """Base class: subclasses define ``value(x, *settings)`` and ``slope(x, *settings)``."""
 
     @staticmethod
@@ -38,7 +38,7 @@ class Pointwise(ArrayFunction):
         return (grad * type(ctx).slope(x, *ctx.settings),) + (None,) * len(ctx.settings)
 
 
-def pointwise(op: type, input: Tensor, *settings: Any, inplace: bool = False) -> Tensor:
+def activate(op: type, input: Tensor, *settings: Any, inplace: bool = False) -> Tensor:
     """Apply ``op`` to a floating-point ``input``, out of place or (``inplace=True``) into its memory."""
     if input.dtype.kind != "f":
         raise RuntimeError(f"{op.__name__.lower()} expects a floating-point input, but got {input.dtype}")
