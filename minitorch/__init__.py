@@ -33,6 +33,16 @@ from minitorch.ops.shape import (
     swapaxes, t, transpose, unbind, unflatten, unsqueeze,
 )
 from minitorch.ops.unary import abs, clamp, clip, exp, log, relu, sigmoid, sqrt, square, tanh
+# ----- tensor surface A -----
+from minitorch.ops.activation import log_softmax, softmax
+from minitorch.ops.exponentials import exp2, expm1, log1p, log2, log10, logaddexp, logit, reciprocal, rsqrt, xlogy
+from minitorch.ops.rounding import ceil, fix, floor, fmod, frac, remainder, round, sgn, sign, trunc
+from minitorch.ops.triangular import diag, diag_embed, diagonal, trace, tril, triu
+from minitorch.ops.trig import (
+    acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2, atanh,
+    cos, cosh, hypot, sin, sinh, tan,
+)
+# ----- end of tensor surface A -----
 from minitorch.random import Generator, initial_seed, manual_seed
 from minitorch.serialization import load, save
 from minitorch.tensor import Tensor
