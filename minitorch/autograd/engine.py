@@ -10,7 +10,8 @@
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Sequence
+import weakref
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 import minitorch.tensor as tensors
 from minitorch.autograd.function import Function
@@ -60,6 +61,8 @@ def run_backward(
         if isinstance(target, Tensor):  # a leaf
             if inputs is None:
                 _accumulate_into_leaf(target, grad, handed_out)
+                if post_hooks is not None:
+                    post_hooks.accumulated(target)
             elif id(target) in captured:
                 _collect(results, captured[id(target)], grad)
             return
@@ -68,15 +71,19 @@ def run_backward(
             pending[target] = grads = [None] * (len(target._output_meta) or 1)
         grads[index] = grad if grads[index] is None else grads[index] + grad
 
-    roots = []
+    roots = [output.grad_fn for output in outputs if output.grad_fn is not None]
+    order = topological_order(roots)
+    post_hooks = _PostAccumulateHooks(order) if inputs is None and _post_accumulate_hooks else None
     for output, grad in zip(outputs, output_grads):
         send((output.grad_fn, output._output_nr) if output.grad_fn is not None else (output, 0), grad)
-        if output.grad_fn is not None:
-            roots.append(output.grad_fn)
+    if post_hooks is not None:
+        post_hooks.visited(None)  # outputs that are leaves themselves are complete now
 
-    for node in topological_order(roots):
+    for node in order:
         grads = pending.pop(node, None)
         if grads is None:
+            if post_hooks is not None:
+                post_hooks.visited(node)
             continue
         if node._hooks:
             grads = _run_node_hooks(node, grads)
@@ -91,6 +98,8 @@ def run_backward(
         for edge, grad in zip(node.next_functions, input_grads):
             if edge is not None and grad is not None:
                 send(edge, grad)
+        if post_hooks is not None:
+            post_hooks.visited(node)
     return results if inputs is not None else None
 
 
@@ -143,3 +152,68 @@ def _run_node_hooks(node: Function, grads: list) -> list:
                 if replaced is not None:
                     grads[index] = replaced._data
     return grads
+
+
+# ----- post-accumulate-grad hooks (Tensor.register_post_accumulate_grad_hook) -----
+# hook(leaf) runs once per backward, after the leaf's whole gradient of that backward has been
+# accumulated into leaf.grad: when every node that could still send it a gradient has run.
+# DistributedDataParallel uses it to start averaging a bucket of gradients while backward goes on.
+
+_post_accumulate_hooks: dict = {}  # id(leaf) -> (weak reference to the leaf, its hooks in order)
+
+
+def register_post_accumulate_grad_hook(leaf: Any, hook: Callable[[Any], None]) -> "PostAccumulateHandle":
+    """Add ``hook`` to ``leaf``'s post-accumulate-grad hooks; the handle's ``remove()`` takes it off."""
+    key = id(leaf)
+    if key not in _post_accumulate_hooks:
+        forget = lambda _reference, key=key: _post_accumulate_hooks.pop(key, None)  # noqa: E731
+        _post_accumulate_hooks[key] = (weakref.ref(leaf, forget), [])
+    _post_accumulate_hooks[key][1].append(hook)
+    return PostAccumulateHandle(key, hook)
+
+
+class PostAccumulateHandle:
+    """Returned by :meth:`Tensor.register_post_accumulate_grad_hook`; ``remove()`` unregisters."""
+
+    def __init__(self, key: int, hook: Callable) -> None:
+        self.key, self.hook = key, hook
+
+    def remove(self) -> None:
+        entry = _post_accumulate_hooks.get(self.key)
+        if entry is not None and self.hook in entry[1]:
+            entry[1].remove(self.hook)
+            if not entry[1]:
+                del _post_accumulate_hooks[self.key]
+
+
+class _PostAccumulateHooks:
+    """Per backward: counts, for each hooked leaf, the graph edges into it whose node has not run."""
+
+    def __init__(self, order: list) -> None:
+        Tensor = tensors.Tensor
+        self.remaining: dict = {}  # id(leaf) -> edges still to come
+        self.edges: dict = {}  # node -> the hooked leaves it has edges to
+        self.done: set = set()  # id(leaf) of leaves accumulated into in this backward
+        for node in order:
+            for edge in node.next_functions:
+                if edge is not None and isinstance(edge[0], Tensor) and id(edge[0]) in _post_accumulate_hooks:
+                    self.edges.setdefault(node, []).append(edge[0])
+                    self.remaining[id(edge[0])] = self.remaining.get(id(edge[0]), 0) + 1
+        self.waiting: list = []  # leaves accumulated into but maybe not complete (the outputs)
+
+    def accumulated(self, leaf: Any) -> None:
+        if id(leaf) in _post_accumulate_hooks and id(leaf) not in self.done:
+            self.done.add(id(leaf))
+            self.waiting.append(leaf)
+
+    def visited(self, node: Optional[Function]) -> None:
+        """``node`` has run (None: the outputs were seeded); run the hooks of leaves now complete."""
+        for leaf in self.edges.get(node, ()):
+            self.remaining[id(leaf)] -= 1
+        complete = [leaf for leaf in self.waiting if not self.remaining.get(id(leaf), 0)]
+        if complete:
+            self.waiting = [leaf for leaf in self.waiting if self.remaining.get(id(leaf), 0)]
+            for leaf in complete:
+                entry = _post_accumulate_hooks.get(id(leaf))
+                for hook in list(entry[1]) if entry is not None else ():
+                    hook(leaf)
