@@ -249,7 +249,9 @@ def _agree(pg: ProcessGroup, name: str, array: Any, root: int = -1) -> None:
     mine = np.full(4 + _MAX_DIMS, -1, dtype=np.int64)
     mine[:4] = COLLECTIVES.index(name), root, array.dtype.num, len(shape)
     mine[4:4 + len(shape)] = shape
-    everyone = pg.allgather(mine).result()
+    check = pg.allgather(mine)
+    check.name = f"{name} (comparing the ranks' calls)"
+    everyone = check.result()
     if (everyone == mine).all():
         return
     calls = [f"rank {rank}: {_describe(row, array)}" for rank, row in enumerate(everyone)]

@@ -31,7 +31,7 @@ class Work:
 
     def __init__(self, group: Any, name: str, poll: Callable[[], bool],
                  finish: Optional[Callable[[], Any]] = None, on_timeout: Optional[Callable[[], None]] = None) -> None:
-        self._group, self._name = group, name
+        self._group, self.name = group, name
         self._poll, self._on_timeout = poll, on_timeout
         self._finish, self._then_steps = finish, []
         self._done = False
@@ -91,10 +91,10 @@ class Work:
         if self._on_timeout is not None:
             self._on_timeout()
         self._group.broken = (
-            f"{self._name} timed out on rank {self._group.rank} after {limit:g} s"
+            f"{self.name} timed out on rank {self._group.rank} after {limit:g} s"
         )
         raise DistBackendError(
-            f"[rank {self._group.rank}] {self._name} timed out after {limit:g} s "
+            f"[rank {self._group.rank}] {self.name} timed out after {limit:g} s "
             f"(timeout={timedelta(seconds=limit)}): not every one of the {self._group.size} ranks "
             "joined it. Another rank has probably died, hung, or called a different collective; "
             "its own output says which. This process group can no longer be used."
