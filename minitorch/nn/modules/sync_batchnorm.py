@@ -126,8 +126,8 @@ def _global_statistics(x: Any, group: Any) -> tuple:
     local = xp.stack([x.mean(axis=axes), x.var(axis=axes), xp.full(x.shape[1], count, dtype=x.dtype)])
     rows = group.allgather(local).result()  # (ranks, 3, C)
     counts = rows[:, 2]
-    total = counts.sum(axis=0)
-    if int(total[0]) <= 1:
+    total = float(counts[:, 0].sum())
+    if total <= 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(x.shape)}")
     mean = (counts * rows[:, 0]).sum(axis=0) / total
     var = (counts * (rows[:, 1] + (rows[:, 0] - mean) ** 2)).sum(axis=0) / total
