@@ -249,9 +249,13 @@ def _agree(pg: ProcessGroup, name: str, array: Any, root: int = -1) -> None:
     mine = np.full(4 + _MAX_DIMS, -1, dtype=np.int64)
     mine[:4] = COLLECTIVES.index(name), root, array.dtype.num, len(shape)
     mine[4:4 + len(shape)] = shape
+    if pg.device_type == "cuda":  # NCCL sends only GPU memory
+        from minitorch.backend import cupy_module
+
+        mine = cupy_module().asarray(mine)
     check = pg.allgather(mine)
     check.name = f"{name} (comparing the ranks' calls)"
-    everyone = check.result()
+    everyone, mine = _host(check.result()), _host(mine)
     if (everyone == mine).all():
         return
     calls = [f"rank {rank}: {_describe(row, array)}" for rank, row in enumerate(everyone)]
@@ -278,6 +282,10 @@ def _contiguous(array: Any) -> Any:
     from minitorch.backend import array_module
 
     return array_module(array).ascontiguousarray(array)
+
+
+def _host(array: Any) -> Any:
+    return array.get() if hasattr(array, "get") else array
 
 
 def _stack(arrays: list) -> Any:
