@@ -269,6 +269,28 @@ def sampler():
     assert [b[0].tolist() for b in loader][0] == [rank, rank + world]
 
 
+@scenario
+def nccl_collectives():
+    """One rank per GPU (run with backend nccl): the collectives and DDP on CUDA tensors."""
+    rank, world = dist.get_rank(), dist.get_world_size()
+    t = minitorch.full((3,), rank + 1.0, device="cuda")
+    dist.all_reduce(t)
+    assert t.tolist() == [world * (world + 1) / 2] * 3
+    gathered = [minitorch.zeros(1, device="cuda") for _ in range(world)]
+    dist.all_gather(gathered, minitorch.full((1,), float(rank), device="cuda"))
+    assert [g.item() for g in gathered] == list(range(world))
+    into = [minitorch.zeros(1, device="cuda") for _ in range(world)] if rank == 0 else None
+    dist.gather(minitorch.full((1,), float(rank), device="cuda"), into, dst=0)
+    if rank == 0:
+        assert [g.item() for g in into] == list(range(world))
+    minitorch.manual_seed(rank)
+    model = DDP(nn.Linear(3, 2).to("cuda"))
+    model(minitorch.full((2, 3), float(rank), device="cuda")).sum().backward()
+    grads = [minitorch.zeros(2, 3, device="cuda") for _ in range(world)]
+    dist.all_gather(grads, model.module.weight.grad)
+    assert all(g.tolist() == grads[0].tolist() for g in grads)
+
+
 # ----- failures: a rank that hangs or dies -----
 
 
@@ -304,9 +326,10 @@ def killed_rank():
 
 
 def main(names):
-    dist.init_process_group("mpi", timeout=timedelta(seconds=60))
+    backend = "nccl" if any(name.startswith("nccl") for name in names) else "mpi"
+    dist.init_process_group(backend, timeout=timedelta(seconds=60))
     for name in names:
-        failed = minitorch.tensor([0])
+        failed = minitorch.tensor([0], device="cuda" if backend == "nccl" else "cpu")
         try:
             SCENARIOS[name]()
         except AssertionError:
