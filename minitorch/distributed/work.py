@@ -9,6 +9,7 @@ marked broken and every later call on it fails at once.
 """
 from __future__ import annotations
 
+import os
 import time
 from datetime import timedelta
 from typing import Any, Callable, Optional
@@ -22,8 +23,12 @@ class DistBackendError(DistError):
     """A collective failed or timed out in the backend (MPI or NCCL): a rank died, hung or disagreed."""
 
 
-_SPIN_SECONDS = 1e-3  # poll without sleeping this long: most collectives on one machine end sooner
-_MAX_SLEEP_SECONDS = 2e-3  # then sleep between polls, at most this long (the latency it may add)
+# MPI moves a large message along only while someone calls into it (each Test sends the next
+# piece), so polling is first tight — yielding the core to other processes between polls — and
+# only a collective still unfinished after _SPIN_SECONDS (a peer still computing, or gone) is
+# polled with growing sleeps in between, up to _MAX_SLEEP_SECONDS.
+_SPIN_SECONDS = 0.05
+_MAX_SLEEP_SECONDS = 1e-3
 
 
 class Work:
@@ -60,6 +65,8 @@ class Work:
             if waited > _SPIN_SECONDS:
                 sleep = min(max(2 * sleep, 1e-5), _MAX_SLEEP_SECONDS)
                 time.sleep(sleep)
+            else:
+                os.sched_yield()
         self._complete()
         return True
 
