@@ -37,6 +37,7 @@ class ProcessGroup:
     """
 
     backend = "undefined"
+    device_type = "cpu"  # where the tensors of its collectives must live
 
     def __init__(self, rank: int, size: int, timeout: timedelta) -> None:
         self.rank, self.size, self.timeout = rank, size, timeout

@@ -107,9 +107,3 @@ class Work:
             "its own output says which. This process group can no longer be used."
         )
 
-
-def completed_work(group: Any, name: str, result: Any = None) -> Work:
-    """A ``Work`` for an operation that finished already (e.g. any collective on one rank)."""
-    work = Work(group, name, lambda: True, lambda: result)
-    work.wait()
-    return work

@@ -77,3 +77,12 @@ def test_a_killed_rank_ends_the_job_under_the_default_launcher():
     done = run_ranks(2, "killed_rank", timeout=60)
     assert done.returncode != 0
     assert time.monotonic() - start < 30
+
+
+def test_a_torchrun_environment_that_disagrees_with_mpi_is_an_error():
+    """torchrun-style variables say 2 ranks, but the process was not started by mpiexec."""
+    code = "import minitorch.distributed as dist; dist.init_process_group('mpi')"
+    env = dict(os.environ, WORLD_SIZE="2", RANK="1", PYTHONPATH=str(WORKERS.parents[2]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode != 0
+    assert "world_size is 2, but the mpi backend sees 1 process (launch with `mpiexec -n N" in done.stderr
