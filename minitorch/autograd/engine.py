@@ -158,6 +158,8 @@ def _run_node_hooks(node: Function, grads: list) -> list:
 # hook(leaf) runs once per backward, after the leaf's whole gradient of that backward has been
 # accumulated into leaf.grad: when every node that could still send it a gradient has run.
 # DistributedDataParallel uses it to start averaging a bucket of gradients while backward goes on.
+# The registry holds the hooks strongly and the leaves weakly: a hook should not hold its own leaf
+# (or an object holding it) strongly, or the leaf lives as long as the hook is registered.
 
 _post_accumulate_hooks: dict = {}  # id(leaf) -> (weak reference to the leaf, its hooks in order)
 
@@ -193,17 +195,17 @@ class _PostAccumulateHooks:
         Tensor = tensors.Tensor
         self.remaining: dict = {}  # id(leaf) -> edges still to come
         self.edges: dict = {}  # node -> the hooked leaves it has edges to
-        self.done: set = set()  # id(leaf) of leaves accumulated into in this backward
+        self.seen: set = set()  # id(leaf) of the hooked leaves accumulated into in this backward
         for node in order:
             for edge in node.next_functions:
                 if edge is not None and isinstance(edge[0], Tensor) and id(edge[0]) in _post_accumulate_hooks:
                     self.edges.setdefault(node, []).append(edge[0])
                     self.remaining[id(edge[0])] = self.remaining.get(id(edge[0]), 0) + 1
-        self.waiting: list = []  # leaves accumulated into but maybe not complete (the outputs)
+        self.waiting: list = []  # hooked leaves accumulated into whose hooks have not run yet
 
     def accumulated(self, leaf: Any) -> None:
-        if id(leaf) in _post_accumulate_hooks and id(leaf) not in self.done:
-            self.done.add(id(leaf))
+        if id(leaf) in _post_accumulate_hooks and id(leaf) not in self.seen:
+            self.seen.add(id(leaf))
             self.waiting.append(leaf)
 
     def visited(self, node: Optional[Function]) -> None:

@@ -206,3 +206,18 @@ def test_convert_sync_batchnorm_shares_parameters_and_buffers():
     lone = nn.BatchNorm1d(4)
     replaced = nn.SyncBatchNorm.convert_sync_batchnorm(lone)
     assert replaced.weight is lone.weight and replaced.running_mean is lone.running_mean
+
+
+def test_a_discarded_ddp_leaves_no_hooks_behind(monkeypatch):
+    import gc
+
+    from minitorch.autograd import engine
+    from minitorch.distributed import process_group
+
+    monkeypatch.setattr(process_group, "_default", ProcessGroup(0, 1, timedelta(seconds=1)))
+    model = nn.Linear(2, 2)
+    wrapped = DistributedDataParallel(model)
+    assert id(model.weight) in engine._post_accumulate_hooks
+    del wrapped
+    gc.collect()
+    assert id(model.weight) not in engine._post_accumulate_hooks

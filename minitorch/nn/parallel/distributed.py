@@ -55,12 +55,15 @@ class DistributedDataParallel(Module):
 
     def forward(self, *inputs: Any, **kwargs: Any) -> Any:
         self.reducer.check_finished()
-        if self.broadcast_buffers and self.require_forward_param_sync and self.module.training:
+        if self.broadcast_buffers and self.require_forward_param_sync:
             buffers = list(self.module.buffers())
             if buffers:
                 self._broadcast_from_rank0(buffers)
         output = self.module(*inputs, **kwargs)
-        if grad_mode.is_grad_enabled() and self.require_backward_grad_sync:
+        # As PyTorch: buffers are synchronised before a forward that follows a synchronised one,
+        # so forwards under no_grad (evaluation) or no_sync() run without any message.
+        self.require_forward_param_sync = grad_mode.is_grad_enabled() and self.require_backward_grad_sync
+        if self.require_forward_param_sync:
             self.reducer.prepare_for_backward(output)
         return output
 

@@ -16,7 +16,8 @@ all-reduce finds the parameters no rank used, whose ``.grad`` is left alone.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, List
+import weakref
+from typing import Any, Callable, Iterable, List
 
 from minitorch.backend import array_module
 from minitorch.distributed.reduce_op import ReduceOp
@@ -51,7 +52,9 @@ class Reducer:
         self.next_bucket = 0
         self.used_work: Any = None
         self.used: Any = None
-        self.handles = [p.register_post_accumulate_grad_hook(self._mark_ready) for p in self.params]
+        hook = _weak_hook(self)
+        handles = [p.register_post_accumulate_grad_hook(hook) for p in self.params]
+        weakref.finalize(self, _remove_all, handles)  # a discarded DDP leaves no hooks behind
 
     # ----- called by DistributedDataParallel.forward -----
     def prepare_for_backward(self, outputs: Any) -> None:
@@ -134,9 +137,23 @@ class Reducer:
             f"participate in calculating loss. Parameters that did not receive a gradient: {', '.join(missing)}"
         )
 
-    def remove_hooks(self) -> None:
-        for handle in self.handles:
-            handle.remove()
+
+
+def _weak_hook(reducer: Reducer) -> Callable[[Any], None]:
+    """The parameters' hook: calls the reducer without keeping it (and so the parameters) alive."""
+    reference = weakref.ref(reducer)
+
+    def mark_ready(param: Any) -> None:
+        alive = reference()
+        if alive is not None:
+            alive._mark_ready(param)
+
+    return mark_ready
+
+
+def _remove_all(handles: List[Any]) -> None:
+    for handle in handles:
+        handle.remove()
 
 
 def _make_buckets(params: List[Any], cap_bytes: int) -> List[Bucket]:
