@@ -110,7 +110,7 @@ class Reducer:
         used = None
         if self.used_work is not None:
             self.used_work.wait()
-            used = self.used
+            used = self.used.tolist()  # on the host, also when the mask lives on a GPU
         for bucket in self.buckets:
             bucket.work.wait()
             offset = 0
