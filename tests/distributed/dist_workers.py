@@ -242,6 +242,11 @@ def ddp_features():
     loose.zero_grad()
     loose(minitorch.ones(1, 2), which="spare" if rank == 0 else "used").sum().backward()
     assert loose.module.spare.weight.grad.tolist() == [[1.0 / world] * 2]
+    # a second backward through one forward's graph would go unaveraged: an error
+    twice = DDP(nn.Linear(2, 1))
+    loss = twice(minitorch.ones(1, 2)).sum()
+    loss.backward(retain_graph=True)
+    expect_error(RuntimeError, "mark a variable ready only once", loss.backward)
     # backward overlaps: the first bucket's all-reduce is started before backward reaches layer 0
     model = DDP(nn.Sequential(nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 3)), bucket_cap_mb=1e-5)
     started = []

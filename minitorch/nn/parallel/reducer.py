@@ -48,6 +48,7 @@ class Reducer:
         self.buckets = _make_buckets(self.params, bucket_cap_bytes)
         self.bucket_of = {id(p): bucket for bucket in self.buckets for p in bucket.params}
         self.expecting = False  # between a forward that will be backpropagated and the end of reduction
+        self.reduced = False  # the gradients of the last synchronised forward have been averaged
         self.ready: set = set()
         self.next_bucket = 0
         self.used_work: Any = None
@@ -61,7 +62,7 @@ class Reducer:
         """Expect one backward from ``outputs``: reset the buckets, pre-mark unused parameters."""
         if self.expecting:
             self._raise_unfinished()
-        self.expecting = True
+        self.expecting, self.reduced = True, False
         self.ready = set()
         self.next_bucket = 0
         for bucket in self.buckets:
@@ -76,11 +77,18 @@ class Reducer:
                     self._mark_ready(param)
 
     def check_finished(self) -> None:
+        """Called at each forward: the previous synchronised backward must have completed."""
         if self.expecting:
             self._raise_unfinished()
+        self.reduced = False
 
     # ----- called during backward -----
     def _mark_ready(self, param: Any) -> None:
+        if self.reduced:
+            raise RuntimeError(
+                "Expected to mark a variable ready only once: backward ran a second time through the graph "
+                "of one DistributedDataParallel forward (retain_graph=True?), and its gradients would not be "
+                "averaged. Run the forward again for each backward.")
         if not self.expecting or id(param) in self.ready:
             return
         self.ready.add(id(param))
@@ -123,7 +131,7 @@ class Reducer:
                     param.grad = averaged
                 else:
                     param.grad.data = averaged  # a new array: the old one may still be in use by backward
-        self.expecting = False
+        self.expecting, self.reduced = False, True
         self.used_work = None
 
     def _raise_unfinished(self) -> None:
