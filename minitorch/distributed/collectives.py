@@ -19,6 +19,7 @@ from minitorch.tensor import Tensor
 COLLECTIVES = ("all_reduce", "broadcast", "all_gather", "reduce_scatter", "gather", "scatter", "reduce",
                "barrier")
 _MAX_DIMS = 8  # tensors of more dimensions are compared by their number of elements only
+_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
 
 
 def all_reduce(tensor: Tensor, op: ReduceOp = ReduceOp.SUM, group: Optional[ProcessGroup] = None,
@@ -247,7 +248,8 @@ def _agree(pg: ProcessGroup, name: str, array: Any, root: int = -1) -> None:
 
     shape = array.shape if array.ndim <= _MAX_DIMS else (array.size,)
     mine = np.full(4 + _MAX_DIMS, -1, dtype=np.int64)
-    mine[:4] = COLLECTIVES.index(name), root, array.dtype.num, len(shape)
+    dtype = _DTYPES.index(array.dtype.name) if array.dtype.name in _DTYPES else len(_DTYPES)
+    mine[:4] = COLLECTIVES.index(name), root, dtype, len(shape)
     mine[4:4 + len(shape)] = shape
     if pg.device_type == "cuda":  # NCCL sends only GPU memory
         from minitorch.backend import cupy_module
@@ -258,18 +260,16 @@ def _agree(pg: ProcessGroup, name: str, array: Any, root: int = -1) -> None:
     everyone, mine = _host(check.result()), _host(mine)
     if (everyone == mine).all():
         return
-    calls = [f"rank {rank}: {_describe(row, array)}" for rank, row in enumerate(everyone)]
+    calls = [f"rank {rank}: {_describe(row)}" for rank, row in enumerate(everyone)]
     raise RuntimeError("Detected mismatch between collectives on ranks: " + "; ".join(calls))
 
 
-def _describe(row: Any, array: Any) -> str:
-    import numpy as np
-
-    name = COLLECTIVES[row[0]]
-    dtype = next((t for t in np.sctypeDict.values() if np.dtype(t).num == row[2]), None)
-    shape = list(int(n) for n in row[4:4 + row[3]])
+def _describe(row: Any) -> str:
+    """One rank's row of the comparison, as text: ``all_reduce(shape=[2], dtype=float32)``."""
+    dtype = _DTYPES[row[2]] if row[2] < len(_DTYPES) else "another dtype"
+    shape = [int(n) for n in row[4:4 + row[3]]]
     root = f", root {row[1]}" if row[1] >= 0 else ""
-    return f"{name}(shape={shape}, dtype={np.dtype(dtype) if dtype else row[2]}{root})"
+    return f"{COLLECTIVES[row[0]]}(shape={shape}, dtype={dtype}{root})"
 
 
 # ----- arrays -----
