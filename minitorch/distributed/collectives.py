@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
+import numpy as np
+
+from minitorch.backend import array_module, cupy_module
 from minitorch.distributed.process_group import ProcessGroup, default_group
 from minitorch.distributed.reduce_op import ReduceOp
 from minitorch.distributed.work import Work
 from minitorch.tensor import Tensor
 
-COLLECTIVES = ("all_reduce", "broadcast", "all_gather", "reduce_scatter", "gather", "scatter", "reduce",
-               "barrier")
+COLLECTIVES = ("all_reduce", "broadcast", "all_gather", "reduce_scatter", "gather", "scatter", "reduce")
 _MAX_DIMS = 8  # tensors of more dimensions are compared by their number of elements only
 _DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
 
@@ -244,16 +246,12 @@ def _agree(pg: ProcessGroup, name: str, array: Any, root: int = -1) -> None:
     """Compare (collective, shape, dtype, root) across the ranks; every rank raises on a mismatch."""
     if pg.size == 1:
         return
-    import numpy as np
-
     shape = array.shape if array.ndim <= _MAX_DIMS else (array.size,)
     mine = np.full(4 + _MAX_DIMS, -1, dtype=np.int64)
     dtype = _DTYPES.index(array.dtype.name) if array.dtype.name in _DTYPES else len(_DTYPES)
     mine[:4] = COLLECTIVES.index(name), root, dtype, len(shape)
     mine[4:4 + len(shape)] = shape
     if pg.device_type == "cuda":  # NCCL sends only GPU memory
-        from minitorch.backend import cupy_module
-
         mine = cupy_module().asarray(mine)
     check = pg.allgather(mine)
     check.name = f"{name} (comparing the ranks' calls)"
@@ -279,8 +277,6 @@ def _contiguous(array: Any) -> Any:
     """The array itself when its memory is one C-ordered block (MPI and NCCL need that), else a copy."""
     if array.flags.c_contiguous:
         return array
-    from minitorch.backend import array_module
-
     return array_module(array).ascontiguousarray(array)
 
 
@@ -289,8 +285,6 @@ def _host(array: Any) -> Any:
 
 
 def _stack(arrays: list) -> Any:
-    from minitorch.backend import array_module
-
     return array_module(arrays[0]).stack(arrays)
 
 
