@@ -7,6 +7,7 @@ that passed on every rank. Skipped where mpi4py or mpiexec is missing
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,13 @@ def run_ranks(count: int, *scenarios: str, launcher_name: str = "mpiexec", flags
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
 
 
+def assert_failed_within_the_timeout(done: subprocess.CompletedProcess) -> None:
+    """Rank 0 raised after its 1 s timeout (plus what a loaded machine adds), not much later."""
+    found = re.search(r"rank 0 raised DistBackendError after (\d+\.\d) s", done.stdout)
+    assert found, done.stdout + done.stderr
+    assert 1.0 <= float(found.group(1)) < 10
+
+
 @pytest.mark.parametrize("ranks", [1, 2])
 def test_scenarios(ranks):
     done = run_ranks(ranks, *SCENARIOS)
@@ -58,7 +66,7 @@ def test_a_hung_rank_makes_the_others_fail_within_the_timeout():
     start = time.monotonic()
     done = run_ranks(2, "hung_rank", timeout=60)
     assert done.returncode != 0
-    assert "rank 0 raised DistBackendError after 1." in done.stdout, done.stdout + done.stderr
+    assert_failed_within_the_timeout(done)
     assert "all_reduce (comparing the ranks' calls) timed out after 1 s" in done.stdout
     assert "MPI_Abort" in done.stderr
     assert time.monotonic() - start < 30  # the hung rank sleeps 60 s: the abort ended it
@@ -68,7 +76,7 @@ def test_a_killed_rank_makes_the_others_fail_within_the_timeout():
     """Under MPICH's gforker launcher the survivors keep running, so the timeout must catch it."""
     done = run_ranks(2, "killed_rank", launcher_name="mpiexec.gforker", timeout=60)
     assert done.returncode != 0
-    assert "rank 0 raised DistBackendError after 1." in done.stdout, done.stdout + done.stderr
+    assert_failed_within_the_timeout(done)
 
 
 def test_a_killed_rank_ends_the_job_under_the_default_launcher():
