@@ -45,6 +45,8 @@ def expect_error(kind, pattern, call):
 @scenario
 def collectives():
     rank, world = dist.get_rank(), dist.get_world_size()
+    assert dist.is_initialized() and dist.get_backend() == "mpi" and dist.group.WORLD is not None
+    expect_error(ValueError, "twice", lambda: dist.init_process_group("mpi"))
     everyone = np.arange(1, world + 1, dtype=np.float64)
     for op, expected in [(dist.ReduceOp.SUM, everyone.sum()), (dist.ReduceOp.AVG, everyone.mean()),
                          (dist.ReduceOp.MAX, world), (dist.ReduceOp.MIN, 1.0),

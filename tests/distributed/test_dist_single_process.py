@@ -162,6 +162,12 @@ def test_data_parallel_on_one_device_runs_the_module():
     assert minitorch.equal(data_parallel(model, x, device_ids=["cpu"]), model(x))
 
 
+def test_data_parallel_wants_the_module_on_the_first_device():
+    with pytest.raises(RuntimeError, match=r"module must have its parameters and buffers on device cuda:0 "
+                                           r"\(device_ids\[0\]\) but found one of them on device: cpu"):
+        DataParallel(nn.Linear(2, 2), device_ids=[0, 1])(minitorch.ones(2, 2))
+
+
 def test_data_parallel_splits_the_batch_and_gradients_reach_the_original():
     """Two 'devices' that are both the CPU exercise the scatter / replicate / gather path."""
     minitorch.manual_seed(0)
