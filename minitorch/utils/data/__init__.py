@@ -2,5 +2,6 @@
 
 from minitorch.utils.data.dataloader import DataLoader, WorkerInfo, default_collate, get_worker_info
 from minitorch.utils.data.dataset import Dataset, Subset, TensorDataset, random_split
+from minitorch.utils.data.distributed import DistributedSampler
 
-__all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "random_split", "WorkerInfo", "default_collate", "get_worker_info"]
+__all__ = ["DataLoader", "Dataset", "DistributedSampler", "Subset", "TensorDataset", "random_split", "WorkerInfo", "default_collate", "get_worker_info"]

@@ -136,6 +136,8 @@ class DataLoader:
       accepted so PyTorch code runs unchanged: any value above 0 also means "load in
       the background", done by that one thread. ``prefetch=False, num_workers=0``
       loads in the calling thread (simplest to debug).
+    - ``sampler`` (e.g. a ``DistributedSampler``) decides the order of the samples
+      instead of ``shuffle``: the loader batches the indices it yields.
     """
 
     def __init__(
@@ -148,12 +150,16 @@ class DataLoader:
         collate_fn: Callable[[list], Any] | None = None,
         num_workers: int = 0,
         prefetch: bool = True,
+        sampler: Any = None,
     ) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
             raise ValueError(f"num_workers must be a non-negative integer, got {num_workers!r}")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
         self.dataset = dataset
+        self.sampler = sampler
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.drop_last = drop_last
@@ -163,7 +169,7 @@ class DataLoader:
         self.prefetch = prefetch
 
     def __len__(self) -> int:
-        full, rest = divmod(len(self.dataset), self.batch_size)
+        full, rest = divmod(len(self.dataset) if self.sampler is None else len(self.sampler), self.batch_size)
         return full + (1 if rest and not self.drop_last else 0)
 
     def __iter__(self) -> Iterator:
@@ -183,7 +189,9 @@ class DataLoader:
     def _batch_indices(self) -> list[np.ndarray]:
         """This epoch's sample order, cut into batches."""
         size = len(self.dataset)
-        if self.shuffle:
+        if self.sampler is not None:
+            order = np.fromiter(self.sampler, dtype=np.int64, count=len(self.sampler))
+        elif self.shuffle:
             # Like PyTorch's RandomSampler: one seed per epoch from the generator, so the
             # generator advances by one draw whatever the size of the dataset.
             order = np.random.default_rng(int(self._rng().integers(2**63))).permutation(size)
