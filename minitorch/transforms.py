@@ -41,6 +41,11 @@ class Compose:
 
     transforms: Sequence[Callable[[Any], Any]]
 
+    @property
+    def supports_batches(self) -> bool:
+        """True when every transform handles a whole batch (then datasets hand over batches)."""
+        return all(getattr(transform, "supports_batches", False) for transform in self.transforms)
+
     def __call__(self, image: Any) -> Any:
         for transform in self.transforms:
             image = transform(image)
@@ -54,6 +59,8 @@ class ToTensor:
     Arrays of other dtypes only change layout, they are not rescaled (as in
     torchvision). A 2-D array is a grayscale image and gets one channel.
     """
+
+    supports_batches = True
 
     def __call__(self, image: np.ndarray) -> Tensor:
         if not isinstance(image, np.ndarray):
@@ -77,6 +84,8 @@ class Normalize:
     ``mean`` and ``std`` hold one value per channel (or one value for all).
     With ``inplace=True`` the input Tensor itself is overwritten and returned.
     """
+
+    supports_batches = True
 
     mean: Sequence[float]
     std: Sequence[float]
@@ -121,6 +130,8 @@ class RandomCrop:
     ``pad_if_needed`` pads an image smaller than ``size`` so the crop fits.
     ``padding_mode`` is ``"constant"`` (uses ``fill``), ``"edge"``, ``"reflect"`` or ``"symmetric"``.
     """
+
+    supports_batches = True
 
     size: int | Sequence[int]
     padding: int | Sequence[int] | None = None
@@ -170,6 +181,8 @@ class RandomCrop:
 @dataclass
 class RandomHorizontalFlip:
     """Mirror each image left-to-right with probability ``p``."""
+
+    supports_batches = True
 
     p: float = 0.5
     generator: Generator | None = field(default=None, repr=False)
