@@ -72,10 +72,13 @@ def resize_batch(batch: np.ndarray, size: tuple[int, int], mode: InterpolationMo
     values = working_float(batch)
     rows = axis_weights(height, size[0], boxes[:, 0], boxes[:, 2], mode, antialias, values.dtype)
     cols = axis_weights(width, size[1], boxes[:, 1], boxes[:, 3], mode, antialias, values.dtype)
-    tall = rows @ values.reshape(count, height, width * channels)  # (N, out_h, W * C)
-    tall = tall.reshape(count, size[0], width, channels).transpose(0, 2, 1, 3).reshape(count, width, -1)
-    wide = cols @ tall  # (N, out_w, out_h * C)
-    out = wide.reshape(count, size[1], size[0], channels).transpose(0, 2, 1, 3)
+    # Width first, then height, as Pillow; an integer image is rounded to its dtype in between
+    # (Pillow and PyTorch's uint8 path store the half-done image as uint8 too).
+    across = values.transpose(0, 2, 1, 3).reshape(count, width, height * channels)
+    wide = (cols @ across).reshape(count, size[1], height, channels).transpose(0, 2, 1, 3)  # (N, H, out_w, C)
+    if batch.dtype.kind != "f":
+        wide = cast_like(wide, batch.dtype).astype(values.dtype)
+    out = (rows @ wide.reshape(count, height, size[1] * channels)).reshape(count, size[0], size[1], channels)
     return cast_like(out, batch.dtype)
 
 
@@ -108,9 +111,10 @@ def expanded_size(matrix: np.ndarray, width: int, height: int) -> tuple[int, int
                         [0.5 * width, 0.5 * height], [0.5 * width, -0.5 * height]])
     theta = np.array(matrix, dtype=np.float32).reshape(2, 3)  # as torchvision: the matrix itself, in float32
     points = corners @ theta[:, :2].T + theta[:, 2]
+    shift = np.array([width * 0.5, height * 0.5], dtype=np.float32)  # to [0, w] x [0, h], as Pillow counts
     tol = 1e-4
-    high = np.ceil(np.trunc(points.max(axis=0) / tol) * tol)
-    low = np.floor(np.trunc(points.min(axis=0) / tol) * tol)
+    high = np.ceil(np.trunc((points.max(axis=0) + shift) / tol) * tol)
+    low = np.floor(np.trunc((points.min(axis=0) + shift) / tol) * tol)
     size = high - low
     return int(size[0]), int(size[1])
 
@@ -120,12 +124,16 @@ def warp_batch(batch: np.ndarray, matrices: np.ndarray, out_size: tuple[int, int
     """Sample each NHWC image at the input points its inverse matrix (N, 6), centred on the image, gives."""
     count, height, width, channels = batch.shape
     out_h, out_w = out_size
-    m = np.asarray(matrices, dtype=np.float64).reshape(-1, 6, 1, 1)
-    xs = (np.arange(out_w) - out_w * 0.5 + 0.5).reshape(1, 1, -1)
-    ys = (np.arange(out_h) - out_h * 0.5 + 0.5).reshape(1, -1, 1)
-    # grid_sample(align_corners=False) turns a point around the centre into a pixel index
-    px = m[:, 0] * xs + m[:, 1] * ys + m[:, 2] + (width - 1) / 2
-    py = m[:, 3] * xs + m[:, 4] * ys + m[:, 5] + (height - 1) / 2
+    # In float32 and in PyTorch's order of operations (affine_grid, then grid_sample's
+    # un-normalisation), so that nearest-neighbour ties round the same way.
+    m = np.asarray(matrices, dtype=np.float32).reshape(-1, 6, 1, 1)
+    xs = np.linspace(-out_w * 0.5 + 0.5, out_w * 0.5 - 0.5, out_w, dtype=np.float32).reshape(1, 1, -1)
+    ys = np.linspace(-out_h * 0.5 + 0.5, out_h * 0.5 - 0.5, out_h, dtype=np.float32).reshape(1, -1, 1)
+    m = m / np.array([0.5 * width] * 3 + [0.5 * height] * 3, dtype=np.float32).reshape(1, 6, 1, 1)
+    grid_x = xs * m[:, 0] + ys * m[:, 1] + m[:, 2]  # in [-1, 1] across the input
+    grid_y = xs * m[:, 3] + ys * m[:, 4] + m[:, 5]
+    px = ((grid_x + 1) * width - 1) / 2  # grid_sample(align_corners=False): back to pixel indices
+    py = ((grid_y + 1) * height - 1) / 2
     values = working_float(batch)
     if fill is not None:  # sample a mask of ones along, to know which pixels came from outside
         values = np.concatenate([values, np.ones_like(values[..., :1])], axis=-1)
