@@ -37,6 +37,7 @@ from minitorch.threads import get_num_threads, set_num_threads
 from minitorch import cuda
 from minitorch import nn, optim  # last: they build on the above; `torch.nn.Module` works after `import minitorch as torch`
 from minitorch.serialization import load, save
+from minitorch import datasets, io, transforms, utils  # torchvision's datasets, transforms, io; torch.utils.data
 
 float16 = half = dtypes.float16
 float32 = float = dtypes.float32
