@@ -37,7 +37,6 @@ from minitorch.threads import get_num_threads, set_num_threads
 from minitorch import cuda
 from minitorch import nn, optim  # last: they build on the above; `torch.nn.Module` works after `import minitorch as torch`
 from minitorch.serialization import load, save
-from minitorch import datasets, io, transforms, utils  # torchvision's datasets, transforms, io; torch.utils.data
 
 float16 = half = dtypes.float16
 float32 = float = dtypes.float32
@@ -48,6 +47,8 @@ int16 = short = dtypes.int16
 int32 = int = dtypes.int32
 int64 = long = dtypes.int64
 bool = dtypes.bool_
+
+from minitorch import datasets, io, transforms, utils  # noqa: E402  (torchvision's datasets, transforms, io; torch.utils)
 
 __version__ = "0.1.0"
 
