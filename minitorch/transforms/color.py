@@ -184,9 +184,9 @@ class RandomErasing:
             raise TypeError("RandomErasing works on Tensors (and arrays); apply ToTensor first")
         batch = as_batch(img)
         count, height, width, channels = batch.shape
+        tops, lefts, h, w = self.get_boxes(height, width, count).T
         rng = numpy_rng(self.generator)
         erase = rng.random(count) < self.p
-        tops, lefts, h, w = self.get_boxes(height, width, count).T
         ys, xs = np.arange(height).reshape(1, -1, 1), np.arange(width).reshape(1, 1, -1)
         inside = ((ys >= tops[:, None, None]) & (ys < (tops + h)[:, None, None])
                   & (xs >= lefts[:, None, None]) & (xs < (lefts + w)[:, None, None]) & erase[:, None, None])
