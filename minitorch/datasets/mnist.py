@@ -53,7 +53,6 @@ class MNIST(VisionDataset):
         return_pil: bool = False,
     ) -> None:
         super().__init__(root, transform, target_transform, return_pil)
-        self._repr_name = type(self).__name__
         self.train = train
         prefix = "train" if train else "t10k"
         images_path = self._find(f"{prefix}-images-idx3-ubyte", download)

@@ -38,8 +38,6 @@ class VisionDataset(Dataset):
     here accepts and which is several times faster to load.
     """
 
-    _repr_name = "Dataset"
-
     def __init__(
         self,
         root: str | os.PathLike,
@@ -87,4 +85,4 @@ class VisionDataset(Dataset):
         lines = [f"Number of datapoints: {len(self)}", f"Root location: {self.root}", *self.extra_repr()]
         if self.transform is not None:
             lines.append(f"StandardTransform\nTransform: {self.transform!r}")
-        return "\n    ".join([f"Dataset {self._repr_name}", *lines])
+        return "\n    ".join([f"Dataset {type(self).__name__}", *lines])

@@ -7,7 +7,6 @@ for every image here; the ``Random*`` classes draw parameters per image.
 """
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Any, Sequence
 

@@ -1,7 +1,6 @@
 """ImageFolder, DatasetFolder, FakeData, minitorch.io and the image grid, on files the tests write."""
 import io
 import os
-import re
 
 import numpy as np
 import pytest

@@ -6,7 +6,6 @@ sizes and truncation are tested against the format itself, not against our own w
 """
 import gzip
 import hashlib
-import os
 import re
 import stat
 from pathlib import Path
