@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from minitorch import Generator
 
 JITTER_STEPS = ("brightness", "contrast", "saturation", "hue")
+NEUTRAL = {"brightness": (1.0, 1.0), "contrast": (1.0, 1.0), "saturation": (1.0, 1.0), "hue": (0.0, 0.0)}  # no change
 _BATCH_JITTER = {"brightness": _color.adjust_brightness, "contrast": _color.adjust_contrast,
                  "saturation": _color.adjust_saturation, "hue": _color.adjust_hue}
 
@@ -47,13 +48,12 @@ class ColorJitter:
             if self._ranges[name][0] < 0:
                 raise ValueError(f"{name} values should be non-negative, got {self._ranges[name]}")
         self._ranges["hue"] = symmetric_range(self.hue, "hue", bound=0.5)
-        self._neutral = {"brightness": (1.0, 1.0), "contrast": (1.0, 1.0), "saturation": (1.0, 1.0), "hue": (0.0, 0.0)}
 
     def _draw(self, count: int) -> tuple[np.ndarray, dict[str, np.ndarray | None]]:
         """A random order of the four steps and the factors of each, per image (None: the step is off)."""
         rng = numpy_rng(self.generator)
         order = rng.permuted(np.tile(np.arange(4), (count, 1)), axis=1)
-        factors = {name: None if self._ranges[name] == self._neutral[name] else rng.uniform(*self._ranges[name], size=count)
+        factors = {name: None if self._ranges[name] == NEUTRAL[name] else rng.uniform(*self._ranges[name], size=count)
                    for name in JITTER_STEPS}
         return order, factors
 

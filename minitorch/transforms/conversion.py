@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-import numpy as np
-
 import minitorch
 from minitorch.transforms import functional as F
 
@@ -88,26 +86,4 @@ class Normalize:
             raise ValueError(f"Normalize: std {self.std} contains a zero, which would divide by zero")
 
     def __call__(self, tensor: minitorch.Tensor) -> minitorch.Tensor:
-        if not isinstance(tensor, minitorch.Tensor):
-            raise TypeError(f"Normalize expects a Tensor (apply ToTensor first), got {type(tensor).__name__}")
-        if tensor.ndim not in (3, 4):
-            raise ValueError(f"Normalize expects a CHW Tensor or an NCHW batch, got shape {tuple(tensor.shape)}")
-        values = tensor.numpy()
-        if values.dtype.kind != "f":
-            raise TypeError(f"Normalize expects a float Tensor, got {values.dtype} (apply ToTensor first)")
-        mean = self._per_channel("mean", self.mean, values)
-        std = self._per_channel("std", self.std, values)
-        if not self.inplace:
-            return minitorch.from_numpy((values - mean) / std)
-        values -= mean
-        values /= std
-        tensor._write(values)
-        return tensor
-
-    @staticmethod
-    def _per_channel(name: str, numbers: tuple, values: np.ndarray) -> np.ndarray:
-        """``numbers`` shaped (C, 1, 1) to broadcast over the channels of ``values``."""
-        channels = values.shape[-3]
-        if len(numbers) not in (1, channels):
-            raise ValueError(f"Normalize: {name} has {len(numbers)} values but the tensor has {channels} channels")
-        return np.asarray(numbers, dtype=values.dtype).reshape(-1, 1, 1)
+        return F.normalize(tensor, self.mean, self.std, self.inplace)

@@ -50,6 +50,8 @@ class DataLoader:
       the calling thread (simplest to debug). ``persistent_workers`` is accepted: the
       thread is cheap and starts each epoch.
     - ``pin_memory=True`` stages batches in page-locked memory when CuPy and a GPU are there.
+    - ``multiprocessing_context``, ``pin_memory_device`` and ``in_order`` are accepted and have
+      nothing to choose: there are no processes, one pinning device, and batches come in order.
     """
 
     def __init__(
