@@ -183,9 +183,19 @@ def test_pin_memory_with_a_gpu_stages_batches_in_pinned_memory():
 
 
 def test_the_seed_tutorials_num_workers_2_is_reproducible():
+    """PyTorch's "Reproducibility" notes: seed_worker, a seeded generator, num_workers=2."""
+    import random
+
+    def seed_worker(worker_id):
+        worker_seed = minitorch.initial_seed() % 2**32
+        np.random.seed(worker_seed)
+        random.seed(worker_seed)
+
     def epoch():
-        generator = minitorch.Generator().manual_seed(0)
-        return flat(DataLoader(Numbers(20), batch_size=4, shuffle=True, num_workers=2, generator=generator))
+        g = minitorch.Generator()
+        g.manual_seed(0)
+        loader = DataLoader(Numbers(20), batch_size=4, shuffle=True, num_workers=2, worker_init_fn=seed_worker, generator=g)
+        return flat(loader)
 
     assert epoch() == epoch() and sorted(epoch()) == list(range(20))
 
