@@ -44,7 +44,13 @@ class InterpolationMode(Enum):
         return {"nearest": PILImage.NEAREST, "bilinear": PILImage.BILINEAR, "bicubic": PILImage.BICUBIC}[self.value]
 
 
-def interpolation_mode(mode: InterpolationMode | str) -> InterpolationMode:
+PIL_FILTER_CODES = {0: "nearest", 2: "bilinear", 3: "bicubic"}  # Image.NEAREST, BILINEAR, BICUBIC
+
+
+def interpolation_mode(mode: InterpolationMode | str | int) -> InterpolationMode:
+    """The mode named by an ``InterpolationMode``, its string value, or Pillow's filter constant."""
+    if isinstance(mode, int) and not isinstance(mode, bool):
+        mode = PIL_FILTER_CODES.get(mode, mode)
     try:
         return InterpolationMode(mode.value if isinstance(mode, InterpolationMode) else mode)
     except ValueError:

@@ -155,6 +155,7 @@ def test_resize_int_is_the_shorter_side_and_max_size_caps_the_longer():
         T.Resize((1, 2, 3))
     with pytest.raises(ValueError, match="interpolation must be one of"):
         T.Resize(3, interpolation="lanczos9")
+    assert T.Resize(3, interpolation=Image.BICUBIC).interpolation is T.InterpolationMode.BICUBIC  # Pillow's constant
 
 
 def test_resize_keeps_uint8_and_a_grayscale_array_stays_2d():
