@@ -58,6 +58,8 @@ int32 = int = dtypes.int32
 int64 = long = dtypes.int64
 bool = dtypes.bool_
 
+from minitorch import datasets, io, transforms, utils  # noqa: E402  (torchvision's datasets, transforms, io; torch.utils)
+
 __version__ = "0.1.0"
 
 

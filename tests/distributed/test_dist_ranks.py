@@ -69,7 +69,7 @@ def test_a_hung_rank_makes_the_others_fail_within_the_timeout():
     assert_failed_within_the_timeout(done)
     assert "all_reduce (comparing the ranks' calls) timed out after 1 s" in done.stdout
     assert "MPI_Abort" in done.stderr
-    assert time.monotonic() - start < 30  # the hung rank sleeps 60 s: the abort ended it
+    assert time.monotonic() - start < 50  # the hung rank sleeps 60 s: the abort ended it
 
 
 def test_a_killed_rank_makes_the_others_fail_within_the_timeout():

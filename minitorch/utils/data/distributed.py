@@ -14,18 +14,18 @@ from __future__ import annotations
 import math
 from typing import Any, Iterator, Optional
 
+from minitorch import distributed as dist
 from minitorch.creation import randperm
 from minitorch.random import Generator
+from minitorch.utils.data.sampler import Sampler
 
 
-class DistributedSampler:
+class DistributedSampler(Sampler):
     """Indices of this rank's share of ``dataset``; pass it as ``DataLoader(dataset, sampler=...)``."""
 
     def __init__(self, dataset: Any, num_replicas: Optional[int] = None, rank: Optional[int] = None,
                  shuffle: bool = True, seed: int = 0, drop_last: bool = False) -> None:
         if num_replicas is None or rank is None:
-            from minitorch import distributed as dist
-
             if not dist.is_initialized():
                 raise RuntimeError("DistributedSampler needs num_replicas and rank, or an initialised process "
                                    "group (call dist.init_process_group first)")
