@@ -15,6 +15,7 @@ from typing import Any, Iterator, Optional, Union
 import numpy as np
 
 _cupy: Optional[ModuleType] = None
+_cupyx: Optional[ModuleType] = None
 
 
 def cupy_module() -> ModuleType:
@@ -31,6 +32,28 @@ def cupy_module() -> ModuleType:
     return _cupy
 
 
+def cupyx_module() -> ModuleType:
+    """CuPy's companion ``cupyx`` (``scatter_add``), imported on first use."""
+    global _cupyx
+    if _cupyx is None:
+        cupy_module()
+        _cupyx = importlib.import_module("cupyx")
+    return _cupyx
+
+
+def use_cuda_modules(cupy: Optional[ModuleType], cupyx: Optional[ModuleType] = None) -> tuple:
+    """Let ``cupy`` and ``cupyx`` play CuPy for "cuda" tensors; returns the previous pair, to put back.
+
+    The test suite installs a CPU stand-in this way (``tests/fakecuda``), so every "cuda" code path
+    runs on machines without a GPU. ``use_cuda_modules(None)`` goes back to importing the real CuPy.
+    """
+    global _cupy, _cupyx
+    previous = (_cupy, _cupyx)
+    _cupy, _cupyx = cupy, cupyx
+    cuda_is_available.cache_clear()
+    return previous
+
+
 @functools.lru_cache(maxsize=None)
 def cuda_is_available() -> bool:
     """True when CuPy imports and sees at least one GPU (asked once per process)."""
@@ -42,8 +65,12 @@ def cuda_is_available() -> bool:
 
 def array_module(array: Any) -> ModuleType:
     """``numpy`` for NumPy arrays and scalars, ``cupy`` for CuPy arrays."""
-    if isinstance(array, (np.ndarray, np.generic)) or _cupy is None:
+    if isinstance(array, (np.ndarray, np.generic)):
         return np
+    if _cupy is None:
+        if type(array).__module__ != "cupy":  # not a CuPy array: no reason to import CuPy
+            return np
+        cupy_module()
     return _cupy if isinstance(array, _cupy.ndarray) else np
 
 
@@ -122,7 +149,7 @@ def scatter_add(target: Any, index: Any, values: Any) -> None:
     if array_module(target) is np:
         np.add.at(target, index, values)
     else:
-        importlib.import_module("cupyx").scatter_add(target, index, values)
+        cupyx_module().scatter_add(target, index, values)
 
 
 def strided_view(array: Any, shape: tuple, strides: tuple) -> Any:
