@@ -116,9 +116,15 @@ def make_loaders(args: argparse.Namespace, generator: torch.Generator) -> tuple[
 def train_one_epoch(
     model: nn.Module, loader: DataLoader, criterion: nn.Module, optimizer: optim.Optimizer, device: str, desc: str
 ) -> dict[str, Any]:
-    """One pass over the training set; returns the mean loss, accuracy, batch losses and speed."""
+    """One pass over the training set; returns the mean loss, accuracy, batch losses and speed.
+
+    Losses and hits add up on the device and are read once, at the end: reading a number
+    (``loss.item()``) every batch would make the CPU wait for the GPU every batch.
+    """
     model.train()
-    total_loss, correct, seen, batch_losses = 0.0, 0, 0, []
+    seen, batch_losses = 0, []
+    total_loss = torch.zeros((), device=device)
+    correct = torch.zeros((), dtype=torch.int64, device=device)
     progress = tqdm(total=len(loader.dataset), desc=desc, unit="img", leave=False, disable=None) if tqdm else None
     start = time.perf_counter()
     for images, labels in loader:
@@ -129,20 +135,21 @@ def train_one_epoch(
         loss.backward()
         optimizer.step()
 
-        batch_losses.append(loss.item())
-        total_loss += batch_losses[-1] * len(labels)
-        correct += (outputs.argmax(dim=1) == labels).sum().item()
+        with torch.no_grad():
+            batch_losses.append(loss.detach())
+            total_loss += loss.detach() * len(labels)
+            correct += (outputs.argmax(dim=1) == labels).sum()
         seen += len(labels)
         if progress is not None:
-            progress.set_postfix(loss=f"{total_loss / seen:.3f}", refresh=False)
             progress.update(len(labels))  # tqdm shows images/s as the rate
+    losses = torch.stack(batch_losses).tolist() if batch_losses else []  # the one read of the epoch
     seconds = time.perf_counter() - start
     if progress is not None:
         progress.close()
     return {
-        "train_loss": total_loss / seen,
-        "train_acc": correct / seen,
-        "batch_losses": batch_losses,
+        "train_loss": total_loss.item() / seen,
+        "train_acc": correct.item() / seen,
+        "batch_losses": losses,
         "seconds": seconds,
         "images_per_s": seen / seconds,
     }

@@ -10,7 +10,7 @@ import contextlib
 import functools
 import importlib
 from types import ModuleType
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Union
 
 import numpy as np
 
@@ -136,12 +136,43 @@ def array_module_on(target: device) -> Iterator[ModuleType]:
 def to_device(array: Any, target: device) -> Any:
     """Move an array to ``target``; returns the same array when it is already there."""
     if target.type == "cpu":
-        return array if array_module(array) is np else array.get()
+        if array_module(array) is np:
+            return array
+        raise_device_asserts()
+        return array.get()
     cupy = cupy_module()
     if not cuda_is_available():
         raise RuntimeError("CUDA was asked for but CuPy finds no NVIDIA GPU on this machine")
     with cupy.cuda.Device(target.index or 0):
+        if isinstance(array, cupy.ndarray) and array.device.id != (target.index or 0):
+            return cupy.array(array, copy=True)  # GPU to GPU (asarray would leave it where it is)
         return cupy.asarray(array)
+
+
+_pending_asserts: list = []  # (0-d boolean device array, function making the error), not yet read
+MAX_PENDING_ASSERTS = 64  # then they are read (one sync), so a loop that never reads stays bounded
+
+
+def device_assert(failed: Any, error: Callable[[], Exception]) -> None:
+    """Raise ``error()`` if ``failed`` (a 0-d boolean array) is true: now on the CPU; on a GPU at the
+    next read of values on the host (``item``, ``tolist``, ``.cpu()``), as CUDA's device-side asserts
+    surface at the next synchronisation, so that checking costs no sync of its own."""
+    if array_module(failed) is np:
+        if failed:
+            raise error()
+        return
+    _pending_asserts.append((failed, error))
+    if len(_pending_asserts) > MAX_PENDING_ASSERTS:
+        raise_device_asserts()
+
+
+def raise_device_asserts() -> None:
+    """Raise the first failed device-side assert not yet read (called where the host reads values)."""
+    while _pending_asserts:
+        failed, error = _pending_asserts.pop(0)
+        if bool(failed):
+            _pending_asserts.clear()
+            raise error()
 
 
 def scatter_add(target: Any, index: Any, values: Any) -> None:

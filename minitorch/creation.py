@@ -11,7 +11,7 @@ import numpy as np
 
 from minitorch import backend, dtypes
 from minitorch.backend import CPU, array_module_on, device, to_device
-from minitorch.random import Generator, rng_of
+from minitorch.random import Generator, rng_on
 from minitorch.sizes import new_size
 from minitorch.tensor import Tensor
 
@@ -31,7 +31,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     """A new tensor holding a copy of ``data`` (nested lists, numbers, NumPy arrays or tensors)."""
     if isinstance(data, Tensor):
         array = data._data.copy()
-    elif isinstance(data, np.ndarray) or hasattr(data, "__array_namespace__"):
+    elif isinstance(data, np.ndarray) or backend.array_module(data) is not np:  # a NumPy or CuPy array
         array = data.copy()
     else:
         array = _array_from_python(data)
@@ -152,41 +152,50 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device
         raise RuntimeError(f"arange: upper bound {end} and lower bound {start} inconsistent with step sign {step}")
     all_ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
     inferred = dtypes.int64 if all_ints else dtypes.default_float
-    array = np.arange(start, end, step, dtype=np.float64 if not all_ints else np.int64)
-    return _finish(array, dtype or inferred, device, requires_grad)
+    with array_module_on(CPU if device is None else backend.device(device)) as xp:  # made where it lives
+        array = xp.arange(start, end, step, dtype=np.float64 if not all_ints else np.int64)
+    return _finish(array, dtype or inferred, None, requires_grad)
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     if steps < 0:
         raise RuntimeError("linspace: number of steps must be non-negative")
-    return _finish(np.linspace(start, end, steps), dtype or dtypes.default_float, device, requires_grad)
+    with array_module_on(CPU if device is None else backend.device(device)) as xp:
+        array = xp.linspace(start, end, steps)
+    return _finish(array, dtype or dtypes.default_float, None, requires_grad)
 
 
 def eye(n: int, m: Optional[int] = None, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
-    return _finish(np.eye(n, m, dtype=dtypes.as_dtype(dtype or dtypes.default_float)), None, device, requires_grad)
+    with array_module_on(CPU if device is None else backend.device(device)) as xp:
+        array = xp.eye(n, m, dtype=dtypes.as_dtype(dtype or dtypes.default_float))
+    return _finish(array, None, None, requires_grad)
 
 
 # ----- random -----
-def _random(draw: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+def _random(draw: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool,
+            generator: Optional[Generator]) -> Tensor:
+    """``draw(rng, shape, dtype)`` with the generator of ``device``: drawn where the tensor lives."""
     dtype = dtypes.as_dtype(dtype or dtypes.default_float)
     if dtype.kind != "f":
         raise RuntimeError(f"expected a floating point dtype for random floats, got {dtype}")
-    array = draw(new_size(size), np.float64 if dtype == dtypes.float64 else np.float32)
-    return _finish(array, dtype, device, requires_grad)
+    target = CPU if device is None else backend.device(device)
+    with array_module_on(target):
+        array = draw(rng_on(generator, target), new_size(size), np.float64 if dtype == dtypes.float64 else np.float32)
+    return _finish(array, dtype, None, requires_grad)
 
 
 def rand(*size: Any, generator: Optional[Generator] = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform samples from [0, 1)."""
-    return _random(lambda s, d: rng_of(generator).random(s, dtype=d), size, dtype, device, requires_grad)
+    return _random(lambda rng, s, d: rng.random(s, dtype=d), size, dtype, device, requires_grad, generator)
 
 
 def randn(*size: Any, generator: Optional[Generator] = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Standard normal samples."""
-    return _random(lambda s, d: rng_of(generator).standard_normal(s, dtype=d), size, dtype, device, requires_grad)
+    return _random(lambda rng, s, d: rng.standard_normal(s, dtype=d), size, dtype, device, requires_grad, generator)
 
 
 def randint(low: int, high: Optional[int] = None, size: Sequence[int] = (), *,
@@ -196,12 +205,20 @@ def randint(low: int, high: Optional[int] = None, size: Sequence[int] = (), *,
         low, high, size = 0, low, high if high is not None else size
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    array = rng_of(generator).integers(low, high, size=new_size((tuple(size),)), dtype=np.int64)
-    return _finish(array, dtype or dtypes.int64, device, False)
+    target = CPU if device is None else backend.device(device)
+    with array_module_on(target):
+        array = rng_on(generator, target).integers(low, high, size=new_size((tuple(size),)), dtype=np.int64)
+    return _finish(array, dtype or dtypes.int64, None, False)
 
 
 def randperm(n: int, *, generator: Optional[Generator] = None, dtype: Any = None, device: Any = None) -> Tensor:
-    return _finish(rng_of(generator).permutation(n).astype(np.int64), dtype, device, False)
+    """A random permutation of ``range(n)`` (on a GPU: the order of n uniform draws, made there)."""
+    target = CPU if device is None else backend.device(device)
+    if target.type == "cpu":
+        return _finish(rng_on(generator, target).permutation(n).astype(np.int64), dtype, None, False)
+    with array_module_on(target):
+        array = rng_on(generator, target).random(n).argsort().astype(np.int64)
+    return _finish(array, dtype, None, False)
 
 
 def rand_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:

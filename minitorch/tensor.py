@@ -200,6 +200,8 @@ class Tensor:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to a Python scalar"
             )
+        if self.is_cuda:
+            backend.raise_device_asserts()  # the host reads: failed device-side checks surface here
         return self._data.item()
 
     def tolist(self) -> Any:
@@ -219,7 +221,7 @@ class Tensor:
         return self._data
 
     def _cpu_array(self) -> np.ndarray:
-        return self._data if not self.is_cuda else self._data.get()
+        return backend.to_device(self._data, backend.CPU)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         array = self.detach().numpy()

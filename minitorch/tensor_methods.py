@@ -136,6 +136,8 @@ METHODS = {
     "new_empty": creation.new_empty, "new_tensor": creation.new_tensor,
     # autograd and printing
     "backward": api.backward, "__repr__": printing.tensor_repr,
+    # gpu: DLPack export
+    "__dlpack__": transfer.to_dlpack, "__dlpack_device__": transfer.dlpack_device,
 }
 
 for _name, _method in METHODS.items():

@@ -18,13 +18,14 @@ from typing import Iterator
 
 import numpy as np
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 import minitorch
 from tests import fakecuda
 
 settings.register_profile("minitorch", deadline=None)
-settings.load_profile("minitorch")
+settings.register_profile("triage", deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking:
+settings.load_profile("minitorch")  # `pytest --hypothesis-profile triage` lists many failures fast
 
 
 @pytest.fixture(scope="session", params=["cpu", pytest.param("cuda", marks=pytest.mark.gpu), "fakecuda"])

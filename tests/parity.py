@@ -50,6 +50,7 @@ def check_parity(fn: Callable[..., Any], inputs: Sequence[Any], grads: Sequence[
     assert len(our_outputs) == len(their_outputs), "number of outputs"
     for i, (mine, reference) in enumerate(zip(our_outputs, their_outputs)):
         assert_close(mine, reference, rtol=rtol, atol=atol, msg=f"output {i}")
+        assert mine.device == minitorch.device(device), f"output {i}: on {mine.device}, not {device}"
         assert mine.requires_grad == reference.requires_grad, f"output {i}: requires_grad"
 
     differentiable = [i for i, out in enumerate(their_outputs) if out.requires_grad]
@@ -71,6 +72,7 @@ def assert_grads_close(pairs: Any, rtol: Optional[float] = None, atol: Optional[
         assert (mine.grad is None) == (reference.grad is None), f"input {position}: gradient presence"
         if reference.grad is not None:
             assert_close(mine.grad, reference.grad, rtol=rtol, atol=atol, msg=f"gradient of input {position}")
+            assert mine.grad.device == mine.device, f"gradient of input {position}: on {mine.grad.device}"
 
 
 def copy_weights(source: Any, target: minitorch.nn.Module) -> None:

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from minitorch.backend import to_device
+from minitorch import backend
+from minitorch.backend import array_module_on
 from minitorch.ops.activation import log_softmax, softmax
 from minitorch.ops.conv import conv2d
 from minitorch.ops.unary import relu as _relu
@@ -23,7 +24,7 @@ from minitorch.ops.normalization import batch_norm
 from minitorch.ops.padding import pad
 from minitorch.ops.pool import avg_pool2d, max_pool2d
 from minitorch.ops.shape import flatten
-from minitorch.random import rng_of
+from minitorch.random import rng_on
 from minitorch.tensor import Tensor
 
 # ----- nn surface A: activations, layers, normalisation (names listed in __all__ below) -----
@@ -68,13 +69,14 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    mask = Tensor(to_device(dropout_mask(input.shape, p, input.dtype), input.device))
+    mask = Tensor(dropout_mask(input.shape, p, input.dtype, input.device))
     return input.mul_(mask) if inplace else input * mask
 
 
-def dropout_mask(shape: tuple, p: float, dtype: Any) -> Any:
-    """0 with probability ``p``, else 1/(1−p), drawn from the default generator (on the CPU)."""
-    keep = rng_of(None).random(shape, dtype=np.float32) >= p
+def dropout_mask(shape: tuple, p: float, dtype: Any, device: Any = "cpu") -> Any:
+    """0 with probability ``p``, else 1/(1−p), drawn from the default generator on ``device``."""
+    with array_module_on(backend.device(device)):
+        keep = rng_on(None, device).random(shape, dtype=np.float32) >= p
     mask = keep.astype(dtype)
     if p < 1.0:
         mask *= 1.0 / (1.0 - p)

@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 import numpy as np
 
 from minitorch.autograd.grad_mode import no_grad
+from minitorch.backend import array_module
 from minitorch.tensor import Tensor
 
 
@@ -76,7 +77,10 @@ def load_state_dict(module: Any, state: Mapping[str, Any], strict: bool = True) 
 
 def _copy_into(target: Tensor, value: Any, key: str) -> Optional[str]:
     """Copy ``value`` into ``target``'s memory (casting dtype, moving device); an error text or None."""
-    array = value._data if isinstance(value, Tensor) else np.asarray(value)
+    if isinstance(value, Tensor):
+        array = value._data
+    else:  # a CuPy array stays where it is (np.asarray would refuse it); anything else goes through NumPy
+        array = value if array_module(value) is not np else np.asarray(value)
     if tuple(array.shape) != target.shape:
         return (
             f"size mismatch for {key}: copying a param with shape {_torch_size(array.shape)} from checkpoint, "

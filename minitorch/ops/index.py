@@ -26,6 +26,8 @@ def to_array_index(index: Any) -> Any:
         return index._data
     if isinstance(index, list):
         return np.asarray(index)
+    if isinstance(index, np.integer):  # a plain int: a view, not a (device) index array and a copy
+        return int(index)
     return index
 
 

@@ -23,7 +23,7 @@ from minitorch.ops.cast import cast
 from minitorch.ops.index import on_device_of, owned, to_array_index
 from minitorch.ops.operands import as_operand, plain
 from minitorch.ops.unary import Clamp, Exp, Relu, Sigmoid, Tanh
-from minitorch.random import rng_of
+from minitorch.random import rng_on
 from minitorch.tensor import Tensor
 
 
@@ -241,13 +241,13 @@ def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
 
 
 def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
-    """Fill with samples from U(a, b) (drawn on the CPU so a seed gives the same values everywhere)."""
-    return _fill_random(self, rng_of(generator).uniform(a, b, self.shape))
+    """Fill with samples from U(a, b), drawn on the tensor's device."""
+    return _fill_random(self, rng_on(generator, self.device).uniform(a, b, self.shape))
 
 
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
     """Fill with samples from N(mean, std²)."""
-    return _fill_random(self, rng_of(generator).normal(mean, std, self.shape))
+    return _fill_random(self, rng_on(generator, self.device).standard_normal(self.shape) * std + mean)
 
 
 def _fill_random(self: Tensor, values: Any) -> Tensor:

@@ -18,7 +18,7 @@ import numpy as np
 
 from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
-from minitorch.backend import array_module
+from minitorch.backend import array_module, device_assert
 from minitorch.ops.activation import log_softmax_array
 from minitorch.ops.broadcast import broadcast_shapes, unbroadcast
 from minitorch.ops.operands import promote_operands
@@ -50,11 +50,14 @@ def loss_shape(input_shape: tuple) -> tuple:
     return input_shape[:1] + input_shape[2:] if len(input_shape) > 1 else ()
 
 
-def check_targets_in_range(targets: Any, valid: Any, num_classes: int) -> None:
-    """An IndexError naming the first class index outside ``[0, num_classes)``."""
-    bad = targets[valid & ((targets < 0) | (targets >= num_classes))]
-    if bad.size:
-        raise IndexError(f"Target {int(bad[0])} is out of bounds.")
+def check_targets_in_range(targets: Any, bad: Any) -> None:
+    """An IndexError naming the first class index outside ``[0, num_classes)`` (``bad`` marks them).
+
+    On a GPU the check runs on the device and raises at the next read of values on the host, as
+    CUDA's device-side asserts do: testing here would stall the GPU once per batch.
+    """
+    first_bad = targets[bad.argmax()] if targets.size else targets.sum()
+    device_assert(bad.any(), lambda: IndexError(f"Target {int(first_bad)} is out of bounds."))
 
 
 def target_weights(targets: Any, valid: Any, class_weight: Optional[Any], dtype: Any) -> Any:
@@ -93,9 +96,10 @@ class IndexedTargets:
         self.rows = xp.arange(targets.size)
         flat = targets.reshape(-1)
         self.valid = flat != ignore_index
-        check_targets_in_range(flat, self.valid, num_classes)
-        self.classes = xp.where(self.valid, flat, 0)  # ignored rows point at class 0, with weight 0
-        self.weights = target_weights(flat, self.valid, class_weight, dtype)
+        in_range = (flat >= 0) & (flat < num_classes)
+        check_targets_in_range(flat, self.valid & ~in_range)
+        self.classes = xp.where(self.valid & in_range, flat, 0)  # ignored rows point at class 0, with weight 0
+        self.weights = target_weights(self.classes, self.valid, class_weight, dtype)
         self.total_weight = self.weights.sum()
 
     def pick(self, rows: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any, Union
 import numpy as np
 
 from minitorch import dtypes
+from minitorch.backend import array_module
 from minitorch.creation import tensor
 from minitorch.ops.broadcast import broadcast_shapes
 from minitorch.ops.cast import cast
@@ -27,7 +28,7 @@ def as_operand(value: Any, like: Tensor) -> Operand:
         return value.item()
     if isinstance(value, (Tensor, int, float)):
         return value
-    if isinstance(value, (np.ndarray, list, tuple)) or hasattr(value, "__array_namespace__"):
+    if isinstance(value, (np.ndarray, list, tuple)) or array_module(value) is not np:  # NumPy or CuPy
         return tensor(value, device=like.device)
     raise TypeError(f"unsupported operand type {type(value).__name__} for a Tensor op")
 

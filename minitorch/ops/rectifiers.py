@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from minitorch.autograd.function import ArrayFunction
-from minitorch.backend import array_module, to_device
+from minitorch.backend import array_module
 from minitorch.ops.inplace import apply_inplace
 from minitorch.ops.activation_base import Activation, activate
-from minitorch.random import rng_of
+from minitorch.random import rng_on
 from minitorch.tensor import Tensor
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -264,8 +264,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
                            f"got lower={lower} and upper={upper}")
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace=inplace)
-    drawn = rng_of(None).uniform(lower, upper, size=input.shape).astype(input.dtype)
-    slopes = to_device(drawn, input.device)
+    slopes = rng_on(None, input.device).uniform(lower, upper, size=input.shape).astype(input.dtype)  # on its device
     slopes = array_module(slopes).where(input._data > 0, 1.0, slopes).astype(input.dtype, copy=False)
     if inplace:
         return apply_inplace(input, RandomSlope, slopes)

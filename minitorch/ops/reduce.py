@@ -126,7 +126,7 @@ class MaxMinAll(ArrayFunction):
         """d max(x)/dxᵢ = 1[xᵢ = max] / (number of maxima)."""
         (x,) = ctx.saved_tensors
         hits = x == ctx.value
-        return grad * hits / int(hits.sum()), None
+        return grad * hits / hits.sum(dtype=grad.dtype), None  # the count stays on the device: no sync
 
 
 class MaxMinDim(ArrayFunction):

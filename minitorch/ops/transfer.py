@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Optional, Union
 
+import numpy as np
+
 from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
-from minitorch.backend import CPU, device, device_of, to_device
+from minitorch.backend import CPU, array_module_on, device, device_of, to_device
 from minitorch.ops.cast import cast
 from minitorch.tensor import Tensor
 
@@ -88,3 +90,30 @@ bool = _to_dtype(dtypes.bool_, "bool")
 
 def type_as(input: Tensor, other: Tensor) -> Tensor:
     return to(input, other.dtype)
+
+
+# ----- DLPack: sharing memory with other array libraries (PyTorch, CuPy, JAX ...) without a copy -----
+DLPACK_CPU, DLPACK_CUDA = 1, 2  # DLDeviceType codes
+
+
+def to_dlpack(input: Tensor, **options: Any) -> Any:
+    """``x.__dlpack__()``: a capsule of this tensor's memory, for ``torch.from_dlpack(x)`` and the like."""
+    if input.requires_grad:
+        raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+    return input._data.__dlpack__(**{key: value for key, value in options.items() if value is not None})
+
+
+def dlpack_device(input: Tensor) -> tuple:
+    """``x.__dlpack_device__()``: (DLPack device type, index): (1, 0) on the CPU, (2, i) on cuda:i."""
+    return input._data.__dlpack_device__()
+
+
+def from_dlpack(ext_tensor: Any) -> Tensor:
+    """A tensor sharing memory with any DLPack producer, on the producer's device (no copy)."""
+    kind, index = ext_tensor.__dlpack_device__()
+    if kind == DLPACK_CPU:
+        return Tensor(np.from_dlpack(ext_tensor))
+    if kind == DLPACK_CUDA:
+        with array_module_on(device("cuda", index)) as xp:
+            return Tensor(xp.from_dlpack(ext_tensor))
+    raise RuntimeError(f"from_dlpack: unsupported DLPack device type {kind} (minitorch has cpu and cuda)")

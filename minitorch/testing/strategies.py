@@ -21,7 +21,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from minitorch import dtypes
+from minitorch import backend, dtypes
 from minitorch.tensor import Tensor
 
 Shape = tuple
@@ -97,8 +97,24 @@ def tensors(shape: ShapeLike = shapes(), dtype: Any = dtypes.float64, requires_g
 
 
 def as_leaf(array: np.ndarray, device: str = "cpu", requires_grad: bool = True) -> Tensor:
-    """A leaf tensor on ``device`` holding ``array`` (the very same memory on the CPU)."""
-    return Tensor(array).to(device).requires_grad_(requires_grad and array.dtype.kind == "f")
+    """A leaf tensor on ``device`` holding ``array``: the very same memory on the CPU, a copy laid out
+    with the same strides on a GPU (so transposed, strided and reversed layouts are tested there too)."""
+    data = array if backend.device(device).type == "cpu" else _same_layout_on(array, backend.device(device))
+    return Tensor(data).requires_grad_(requires_grad and array.dtype.kind == "f")
+
+
+def _same_layout_on(array: np.ndarray, target: backend.device) -> Any:
+    """``array``'s values on ``target`` in a buffer viewed with ``array``'s strides (not C order)."""
+    flips = tuple(slice(None, None, -1) if stride < 0 else slice(None) for stride in array.strides)
+    forward = array[flips]  # every stride >= 0
+    if forward.size == 0 or forward.flags.c_contiguous:
+        return backend.to_device(forward, target)[flips]
+    span = 1 + sum((n - 1) * s for n, s in zip(forward.shape, forward.strides)) // array.itemsize
+    with backend.array_module_on(target) as xp:
+        buffer = xp.zeros(span, dtype=array.dtype)
+        laid_out = xp.lib.stride_tricks.as_strided(buffer, forward.shape, forward.strides)
+        laid_out[...] = backend.to_device(np.ascontiguousarray(forward), target)
+    return laid_out[flips]
 
 
 # ----- building blocks -----

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from minitorch import dtypes
+from minitorch.backend import to_device
 from minitorch.creation import empty, from_numpy
 from minitorch.tensor import Tensor
 from minitorch.transforms._layout import is_pil, max_value, pil_module
@@ -93,14 +94,15 @@ def normalize(tensor: Tensor, mean: Sequence[float], std: Sequence[float], inpla
         raise TypeError(f"Normalize expects a Tensor (apply ToTensor first), got {type(tensor).__name__}")
     if tensor.ndim not in (3, 4):
         raise ValueError(f"Normalize expects a CHW Tensor or an NCHW batch, got shape {tuple(tensor.shape)}")
-    values = tensor.numpy()
+    values = tensor.detach()._data  # NumPy or CuPy: normalised where it lives
     if values.dtype.kind != "f":
         raise TypeError(f"Normalize expects a float Tensor, got {values.dtype} (apply ToTensor first)")
     mean, std = _per_channel("mean", mean, values), _per_channel("std", std, values)
-    if (std == 0).any():
+    if (std == 0).any():  # checked on the host, before the (few) numbers move to the tensor's device
         raise ValueError(f"std evaluated to zero after conversion to {values.dtype}, leading to division by zero.")
+    mean, std = to_device(mean, tensor.device), to_device(std, tensor.device)
     if not inplace:
-        return from_numpy((values - mean) / std)
+        return Tensor((values - mean) / std)
     values -= mean
     values /= std
     tensor._write(values)  # the values changed in place: count a new version

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Sequence, Union
 import numpy as np
 
 from minitorch import random
-from minitorch.creation import from_numpy
+from minitorch.backend import array_module
 from minitorch.tensor import Tensor
 from minitorch.utils.data import get_worker_info
 
@@ -80,11 +80,11 @@ def as_batch(image: Image) -> np.ndarray:
     if image.ndim not in (2, 3, 4):
         layouts = "a CHW or NCHW Tensor" if is_tensor else "an HWC or NHWC array"
         raise ValueError(f"expected {layouts}, got shape {tuple(image.shape)}")
-    array = image.detach().numpy() if is_tensor else image
+    array = image.detach()._data if is_tensor else image  # a CUDA tensor's stays on its GPU
     if array.ndim == 2:
         return array[None, :, :, None]
     if is_tensor:
-        array = np.moveaxis(array, -3, -1)
+        array = array_module(array).moveaxis(array, -3, -1)
     return array if array.ndim == 4 else array[None]
 
 
@@ -94,10 +94,11 @@ def like(batch: np.ndarray, image: Image) -> Image:
         result = batch[0, :, :, 0] if batch.shape[-1] == 1 else batch[0]
     else:
         result = batch if image.ndim == 4 else batch[0]
+    xp = array_module(result)
     if isinstance(image, Tensor):
         if result.ndim >= 3:
-            result = np.moveaxis(result, -1, -3)
-        return from_numpy(np.ascontiguousarray(result))
+            result = xp.moveaxis(result, -1, -3)
+        return Tensor(xp.ascontiguousarray(result))
     return np.ascontiguousarray(result)
 
 

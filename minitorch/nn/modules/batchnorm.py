@@ -70,8 +70,8 @@ class _BatchNorm(Module):
         if not (self.training and self.track_running_stats):
             return 0.0 if self.momentum is None else self.momentum
         self.num_batches_tracked.add_(1)
-        if self.momentum is None:
-            return 1.0 / self.num_batches_tracked.item()
+        if self.momentum is None:  # computed where the counter lives: reading it would stall a GPU
+            return (1.0 / self.num_batches_tracked._data).astype(self.running_mean.dtype)
         return self.momentum
 
     def extra_repr(self) -> str:

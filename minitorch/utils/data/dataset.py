@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from minitorch import random
-from minitorch.creation import from_numpy
-
-if TYPE_CHECKING:
-    from minitorch import Tensor
+from minitorch.backend import device_of, to_device
+from minitorch.tensor import Tensor
 
 
 class Dataset:
@@ -102,7 +100,8 @@ class TensorDataset(Dataset):
 
     ``TensorDataset(images, labels)`` pairs image ``i`` with label ``i``, so all
     tensors must have the same size in their first dimension. The tensors live
-    on the CPU; move each batch to the GPU in the training loop.
+    on the CPU (move each batch to the GPU in the training loop) or, for data that fits, on a GPU:
+    then batches are gathered there.
     """
 
     def __init__(self, *tensors: Tensor) -> None:
@@ -115,16 +114,16 @@ class TensorDataset(Dataset):
         if len(set(sizes)) > 1:
             raise ValueError(f"all tensors must have the same size in their first dimension, got sizes {sizes}")
         self.tensors = tensors
-        self._arrays = [t.detach().numpy() for t in tensors]  # views: no copy
+        self._arrays = [t.detach()._data for t in tensors]  # NumPy or CuPy views: no copy
 
     def __getitem__(self, index: int) -> tuple[Tensor, ...]:
         # a[index, ...] is a view even when `a` is 1-D (a[index] would be a NumPy scalar).
-        return tuple(from_numpy(array[index, ...]) for array in self._arrays)
+        return tuple(Tensor(array[index, ...]) for array in self._arrays)
 
     def __getitems__(self, indices: Sequence[int]) -> tuple[Tensor, ...]:
         """A whole batch as one fancy index per tensor."""
         rows = np.asarray(indices, dtype=np.intp)
-        return tuple(from_numpy(array[rows]) for array in self._arrays)
+        return tuple(Tensor(array[to_device(rows, device_of(array))]) for array in self._arrays)
 
     def __len__(self) -> int:
         return len(self._arrays[0])

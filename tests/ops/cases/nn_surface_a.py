@@ -88,32 +88,32 @@ CASES = [
 
 
 # ----- embedding, one_hot -----
-def _ids(lib, rows):
-    return lib.tensor(rows)
+def _ids(lib, rows, like):
+    return lib.tensor(rows, device=like.device)
 
 
 NORM_INPUT = dict(distinct=True)
 AWAY_0 = dict(avoid=(0.0,), margin=0.3)  # no zero vector, where the norm has no derivative
 CASES += [
-    OpCase("F_embedding", lambda lib, w: F(lib).embedding(_ids(lib, [[0, 2, 2], [3, 0, 1]]), w), unary((4, 3))),
-    OpCase("F_embedding_padding_idx", lambda lib, w: F(lib).embedding(_ids(lib, [1, 2, 1, 0]), w, padding_idx=1),
+    OpCase("F_embedding", lambda lib, w: F(lib).embedding(_ids(lib, [[0, 2, 2], [3, 0, 1]], w), w), unary((4, 3))),
+    OpCase("F_embedding_padding_idx", lambda lib, w: F(lib).embedding(_ids(lib, [1, 2, 1, 0], w), w, padding_idx=1),
            unary((3, 2)), gradcheck=False),  # the padding row's gradient is 0 by design
-    OpCase("F_embedding_negative_padding", lambda lib, w: F(lib).embedding(_ids(lib, [2, 0]), w, padding_idx=-1),
+    OpCase("F_embedding_negative_padding", lambda lib, w: F(lib).embedding(_ids(lib, [2, 0], w), w, padding_idx=-1),
            unary((3, 2)), gradcheck=False),
-    OpCase("F_embedding_freq", lambda lib, w: F(lib).embedding(_ids(lib, [0, 0, 2, 0]), w, scale_grad_by_freq=True),
+    OpCase("F_embedding_freq", lambda lib, w: F(lib).embedding(_ids(lib, [0, 0, 2, 0], w), w, scale_grad_by_freq=True),
            unary((3, 2)), gradcheck=False),  # the gradient is divided by the counts by design
-    OpCase("F_embedding_bag_2d", lambda lib, w: F(lib).embedding_bag(_ids(lib, [[0, 2], [1, 1]]), w),
+    OpCase("F_embedding_bag_2d", lambda lib, w: F(lib).embedding_bag(_ids(lib, [[0, 2], [1, 1]], w), w),
            unary((3, 2))),
     OpCase("F_embedding_bag_offsets_sum", lambda lib, w: F(lib).embedding_bag(
-        _ids(lib, [0, 2, 1, 1, 2]), w, _ids(lib, [0, 2, 2]), mode="sum"), unary((3, 2))),
+        _ids(lib, [0, 2, 1, 1, 2], w), w, _ids(lib, [0, 2, 2], w), mode="sum"), unary((3, 2))),
     OpCase("F_embedding_bag_mean_padding", lambda lib, w: F(lib).embedding_bag(
-        _ids(lib, [0, 2, 1, 1, 2]), w, _ids(lib, [0, 3]), mode="mean", padding_idx=1), unary((3, 2))),
+        _ids(lib, [0, 2, 1, 1, 2], w), w, _ids(lib, [0, 3], w), mode="mean", padding_idx=1), unary((3, 2))),
     OpCase("F_embedding_bag_weights", lambda lib, w, s: F(lib).embedding_bag(
-        _ids(lib, [0, 2, 1]), w, _ids(lib, [0, 1]), mode="sum", per_sample_weights=s), args(floats((3, 2)),
+        _ids(lib, [0, 2, 1], w), w, _ids(lib, [0, 1], w), mode="sum", per_sample_weights=s), args(floats((3, 2)),
                                                                                               floats((3,)))),
-    OpCase("F_one_hot", lambda lib, x: F(lib).one_hot(_ids(lib, [[0, 3], [2, 2]])) + x.long() * 0,
+    OpCase("F_one_hot", lambda lib, x: F(lib).one_hot(_ids(lib, [[0, 3], [2, 2]], x)) + x.long() * 0,
            unary((2, 2, 4)), gradcheck=False),
-    OpCase("F_one_hot_classes", lambda lib, x: F(lib).one_hot(_ids(lib, [1, 0]), 4).double() * x,
+    OpCase("F_one_hot_classes", lambda lib, x: F(lib).one_hot(_ids(lib, [1, 0], x), 4).double() * x,
            unary((2, 4))),
     # ----- per-sample normalisation -----
     OpCase("F_layer_norm", lambda lib, x: F(lib).layer_norm(x, (3,)), unary((2, 3), **NORM_INPUT)),
@@ -129,7 +129,7 @@ CASES += [
     OpCase("F_normalize", lambda lib, x: F(lib).normalize(x), unary((3, 4), **AWAY_0)),
     OpCase("F_normalize_p1_dim0", lambda lib, x: F(lib).normalize(x, p=1.0, dim=0), unary((3, 2), **KINK_0)),
     OpCase("F_normalize_p3", lambda lib, x: F(lib).normalize(x, p=3.0, dim=-1), unary((2, 3), **AWAY_0)),
-    OpCase("F_normalize_zero_row", lambda lib, x: F(lib).normalize(x * lib.tensor([[0.0], [1.0]], dtype=x.dtype)),
+    OpCase("F_normalize_zero_row", lambda lib, x: F(lib).normalize(x * lib.tensor([[0.0], [1.0]], dtype=x.dtype, device=x.device)),
            unary((2, 3)), gradcheck=False),
     OpCase("F_normalize_eps", lambda lib, x: F(lib).normalize(x * 1e-3, eps=1.0), unary((2, 3))),
     OpCase("F_local_response_norm", lambda lib, x: F(lib).local_response_norm(x, 3, alpha=0.1, beta=0.75, k=2.0),
