@@ -167,12 +167,20 @@ def device_assert(failed: Any, error: Callable[[], Exception]) -> None:
 
 
 def raise_device_asserts() -> None:
-    """Raise the first failed device-side assert not yet read (called where the host reads values)."""
-    while _pending_asserts:
-        failed, error = _pending_asserts.pop(0)
-        if bool(failed):
-            _pending_asserts.clear()
-            raise error()
+    """Raise the first failed device-side assert not yet read (called where the host reads values).
+
+    The flags of one GPU are read together: one sync, however many checks are pending."""
+    if not _pending_asserts:
+        return
+    pending = _pending_asserts[:]
+    _pending_asserts.clear()
+    for index in sorted({flag.device.id for flag, _ in pending}):
+        here = [(flag, error) for flag, error in pending if flag.device.id == index]
+        with cupy_module().cuda.Device(index):
+            failed = cupy_module().stack([flag for flag, _ in here]).get()
+        for flag, (_, error) in zip(failed, here):
+            if flag:
+                raise error()
 
 
 def scatter_add(target: Any, index: Any, values: Any) -> None:
