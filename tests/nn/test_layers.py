@@ -16,13 +16,14 @@ torch = pytest.importorskip("torch")
 SEEDS = st.integers(0, 2**32 - 1)
 
 
-def run_both(make, input_array: np.ndarray, rng: np.random.Generator) -> tuple:
-    """Build ``make(nn)`` in both libraries in float64 with torch's weights; compare outputs and
-    every gradient (``tests/parity.py``). Returns (our module, torch module)."""
+def run_both(make, input_array: np.ndarray, rng: np.random.Generator, device: str = "cpu") -> tuple:
+    """Build ``make(nn)`` in both libraries in float64 with torch's weights, ours on ``device``; compare
+    outputs and every gradient (``tests/parity.py``). Returns (our module, torch module)."""
     theirs = make(torch.nn).double()
     ours = make(nn).double()
     copy_weights(theirs, ours)
-    check_parity(lambda lib, x: (ours if lib is minitorch else theirs)(x), [input_array], [True], rng)
+    ours.to(device)
+    check_parity(lambda lib, x: (ours if lib is minitorch else theirs)(x), [input_array], [True], rng, device)
     assert_parameter_grads_close(ours, theirs)
     return ours, theirs
 
@@ -59,9 +60,9 @@ CONVOLUTIONS = [
 
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")  # torch's, about its speed
 @pytest.mark.parametrize("options", CONVOLUTIONS, ids=str)
-def test_conv2d_matches_torch(options: dict, rng: np.random.Generator) -> None:
+def test_conv2d_matches_torch(options: dict, rng: np.random.Generator, backend: str) -> None:
     options = {"kernel_size": 3, **options}
-    run_both(lambda nn_: nn_.Conv2d(4, 8, **options), rng.standard_normal((2, 4, 7, 6)), rng)
+    run_both(lambda nn_: nn_.Conv2d(4, 8, **options), rng.standard_normal((2, 4, 7, 6)), rng, backend)
 
 
 POOLS = [
@@ -75,8 +76,8 @@ POOLS = [
 
 
 @pytest.mark.parametrize("name, options", POOLS, ids=str)
-def test_pooling_layers_match_torch(name: str, options: dict, rng: np.random.Generator) -> None:
-    run_both(lambda nn_: getattr(nn_, name)(**options), rng.standard_normal((2, 3, 7, 8)), rng)
+def test_pooling_layers_match_torch(name: str, options: dict, rng: np.random.Generator, backend: str) -> None:
+    run_both(lambda nn_: getattr(nn_, name)(**options), rng.standard_normal((2, 3, 7, 8)), rng, backend)
     assert repr(getattr(nn, name)(**options)) == repr(getattr(torch.nn, name)(**options))
 
 
@@ -101,24 +102,25 @@ BATCH_NORMS = [
 
 @pytest.mark.parametrize("name, shape, options", BATCH_NORMS, ids=str)
 def test_batch_norm_trains_and_evaluates_like_torch(name: str, shape: tuple, options: dict,
-                                                   rng: np.random.Generator) -> None:
+                                                   rng: np.random.Generator, backend: str) -> None:
     make = lambda nn_: getattr(nn_, name)(shape[1], **options)  # noqa: E731
     theirs, ours = make(torch.nn).double(), make(nn).double()
     with torch.no_grad():
         for parameter in theirs.parameters():
             parameter.uniform_(0.5, 1.5)
     copy_weights(theirs, ours)
+    ours.to(backend)
     for _ in range(3):
         for parameter in (*ours.parameters(), *theirs.parameters()):
             parameter.grad = None
         check_parity(lambda lib, x: (ours if lib is minitorch else theirs)(x), [rng.standard_normal(shape) * 3 + 1],
-                     [True], rng)
+                     [True], rng, backend)
         assert_parameter_grads_close(ours, theirs)
         for (key, value), their_value in zip(ours.state_dict().items(), theirs.state_dict().values()):
             assert_close(value, their_value, msg=key)
     ours.eval(), theirs.eval()
     x = rng.standard_normal(shape)
-    assert_close(ours(minitorch.tensor(x)), theirs(torch.tensor(x)))
+    assert_close(ours(minitorch.tensor(x, device=backend)), theirs(torch.tensor(x)))
 
 
 def test_batch_norm_defaults_and_reset() -> None:
