@@ -51,8 +51,12 @@ def receptive_fields(x_pad: Any, kernel: Pair, stride: Pair, dilation: Pair, out
 
 
 def row_bands(fields: Any) -> Iterator[slice]:
-    """Slices of output rows whose im2col matrix has about :data:`COLUMNS_PER_BAND` entries."""
+    """Slices of output rows whose im2col matrix has about :data:`COLUMNS_PER_BAND` entries; on a GPU
+    one band (there each band costs kernel launches, and memory is plenty: one big GEMM is fastest)."""
     c, kh, kw, ho, wo, n = fields.shape
+    if array_module(fields).__name__ != "numpy":
+        yield slice(0, ho)
+        return
     rows = max(1, COLUMNS_PER_BAND // max(1, c * kh * kw * wo * n))
     for start in range(0, ho, rows):
         yield slice(start, min(start + rows, ho))

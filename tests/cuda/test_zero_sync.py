@@ -92,3 +92,17 @@ def test_lenet_training_step_has_no_sync_on_a_real_gpu():
     step()
     with cupyx.allow_synchronize(False):
         step()
+
+
+def test_lenet_step_launches_as_many_kernels_at_any_batch_size():
+    """Conv builds its im2col matrix in one band on a GPU: the kernel count does not grow with the batch
+    (CPU-cache-sized bands gave ~28 bands per conv1 at batch 256, ~600 launches per LeNet step)."""
+    launches = {}
+    with fakecuda.installed():
+        for batch in (4, 256):
+            step, _ = lenet_step("cuda", batch=batch)
+            step()
+            with record() as ledger:
+                step()
+            launches[batch] = len(ledger.launches)
+    assert launches[4] == launches[256], launches
