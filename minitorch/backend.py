@@ -41,6 +41,11 @@ def cupyx_module() -> ModuleType:
     return _cupyx
 
 
+def cupy_module_if_loaded() -> Optional[ModuleType]:
+    """The module playing CuPy if one was imported or installed, else None (imports nothing)."""
+    return _cupy
+
+
 def use_cuda_modules(cupy: Optional[ModuleType], cupyx: Optional[ModuleType] = None) -> tuple:
     """Let ``cupy`` and ``cupyx`` play CuPy for "cuda" tensors; returns the previous pair, to put back.
 

@@ -59,3 +59,10 @@ def test_two_devices():
     assert x.device.id == 1 and cupy.asarray(x) is x
     with pytest.raises(RuntimeError, match="invalid device"):
         cupy.cuda.Device(2)
+
+
+def test_the_prepared_gpu_check_script_parses():
+    import subprocess
+    from pathlib import Path
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "gpu_check.sh"
+    assert subprocess.run(["bash", "-n", str(script)], capture_output=True).returncode == 0

@@ -25,6 +25,20 @@ from tests.fakecuda.ledger import Ledger, record, totals
 from tests.fakecuda.runtime import cupy, cupyx
 
 
+EXAMPLES_SHARE = 4  # the stand-in runs 1/4 of a property test's Hypothesis examples (at least 2)
+
+
+def active() -> bool:
+    """Is the stand-in minitorch's "cuda" right now?"""
+    return backend.cupy_module_if_loaded() is cupy
+
+
+def examples(count: int) -> int:
+    """Hypothesis examples for a property test: fewer on the stand-in, whose numbers are NumPy's anyway
+    (it is there to walk the CUDA code paths, not to test the arithmetic a second time)."""
+    return max(2, count // EXAMPLES_SHARE) if active() else count
+
+
 @contextlib.contextmanager
 def installed() -> Iterator[object]:
     """Inside: minitorch's "cuda" arrays are stand-in arrays (two stand-in GPUs, cuda:0 and cuda:1)."""
@@ -35,4 +49,4 @@ def installed() -> Iterator[object]:
         backend.use_cuda_modules(*previous)
 
 
-__all__ = ["installed", "record", "Ledger", "totals", "cupy", "cupyx", "ndarray", "DeviceSynchronized"]
+__all__ = ["installed", "active", "examples", "record", "Ledger", "totals", "cupy", "cupyx", "ndarray", "DeviceSynchronized"]
