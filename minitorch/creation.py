@@ -24,7 +24,7 @@ def _finish(array: Any, dtype: Any, device_spec: Any, requires_grad: bool) -> Te
         array = array.astype(dtypes.as_dtype(dtype), copy=False)
     if device_spec is not None:
         array = to_device(array, device(device_spec))
-    return Tensor(array, requires_grad=requires_grad)
+    return Tensor._wrap(array, requires_grad=requires_grad)
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -86,14 +86,14 @@ def from_numpy(array: np.ndarray) -> Tensor:
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     if array.dtype not in dtypes.SUPPORTED:
         raise TypeError(f"can't convert np.ndarray of type {array.dtype}; supported: float, int, bool types")
-    return Tensor(array)
+    return Tensor._wrap(array)
 
 
 def _filled(make: str, size: tuple, dtype: Any, device: Any, requires_grad: bool, **kwargs: Any) -> Tensor:
     dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.default_float
     with array_module_on(CPU if device is None else backend.device(device)) as xp:
         array = getattr(xp, make)(new_size(size), dtype=dtype, **kwargs)
-    return Tensor(array, requires_grad=requires_grad)
+    return Tensor._wrap(array, requires_grad=requires_grad)
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:

@@ -24,14 +24,14 @@ def tensor_repr(tensor: Any) -> str:
         if values.ndim != 1:
             extras.append(f"size={values.shape}")
         if values.dtype != dtypes.default_float:
-            extras.append(f"dtype=minitorch.{values.dtype}")
+            extras.append(f"dtype={dtypes.of(values.dtype)}")
     else:
         body = np.array2string(
             values, separator=", ", prefix="tensor(", threshold=1000, edgeitems=3, precision=4,
             floatmode=_float_mode(values),
         )
         if values.dtype not in _SHOWN_DTYPES:
-            extras.append(f"dtype=minitorch.{values.dtype}")
+            extras.append(f"dtype={dtypes.of(values.dtype)}")
     if tensor.grad_fn is not None:
         extras.append(f"grad_fn=<{tensor.grad_fn.name()}>")
     elif tensor.requires_grad:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from minitorch import creation, printing
+from minitorch import creation, legacy, printing
 from minitorch.autograd import api
 from minitorch.ops import (
     arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
@@ -90,6 +90,8 @@ METHODS = {
     # new tensors like this one
     "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_full": creation.new_full,
     "new_empty": creation.new_empty, "new_tensor": creation.new_tensor,
+    # ----- tensor surface B: legacy spellings, random fills, linear algebra -----
+    "type": legacy.tensor_type, "new": legacy.new, "resize_": legacy.resize_, "resize_as_": legacy.resize_as_,
     # autograd and printing
     "backward": api.backward, "__repr__": printing.tensor_repr,
 }

@@ -250,9 +250,9 @@ def test_conv2d_bias_and_dtype_errors():
     x, weight = minitorch.zeros((2, 3, 8, 8)), minitorch.zeros((4, 3, 3, 3))
     with pytest.raises(RuntimeError, match=r"bias to be 1-dimensional with 4 elements, but got bias of size \[5\]"):
         conv2d(x, weight, minitorch.zeros(5))
-    with pytest.raises(RuntimeError, match=r"Input type \(float32\) and weight type \(float64\)"):
+    with pytest.raises(RuntimeError, match=r"Input type \(torch.float32\) and weight type \(torch.float64\)"):
         conv2d(x, weight.double())
-    with pytest.raises(RuntimeError, match=r"floating-point input, but got int64"):
+    with pytest.raises(RuntimeError, match=r"floating-point input, but got torch.int64"):
         conv2d(minitorch.zeros((2, 3, 8, 8), dtype=minitorch.int64), weight)
 
 
@@ -290,7 +290,7 @@ def test_pool_errors(pool, shape, keywords, message):
 
 
 def test_avg_pool2d_rejects_integer_input():
-    with pytest.raises(RuntimeError, match=r"floating-point input, but got int64"):
+    with pytest.raises(RuntimeError, match=r"floating-point input, but got torch.int64"):
         avg_pool2d(minitorch.zeros((1, 1, 4, 4), dtype=minitorch.int64), 2)
 
 

@@ -106,7 +106,7 @@ def _run_node_hooks(node: Function, grads: list) -> list:
     for index, hooks in node._hooks.items():
         for hook in sorted(hooks.values(), key=_retains_grad):  # retain_grad() stores it after the others
             if grads[index] is not None:
-                replaced = hook(Tensor(grads[index]))
+                replaced = hook(Tensor._wrap(grads[index]))
                 if replaced is not None:
                     grads[index] = replaced._data
     return grads
@@ -130,16 +130,16 @@ class AccumulateIntoLeaves:
 
     def leaf(self, leaf: Tensor, grad: Any) -> None:
         for hook in (leaf._hooks or {}).values():
-            replaced = hook(Tensor(grad))
+            replaced = hook(Tensor._wrap(grad))
             if replaced is not None:
                 grad = replaced._data
         if leaf.grad is None:
             if id(grad) in self.handed_out or not grad.flags.owndata or not getattr(grad.flags, "writeable", True):
                 grad = grad.copy()
             self.handed_out.add(id(grad))
-            leaf.grad = Tensor(grad)
+            leaf.grad = Tensor._wrap(grad)
         else:
-            leaf.grad.data = Tensor(leaf.grad._data + grad)
+            leaf.grad.data = Tensor._wrap(leaf.grad._data + grad)
         for hook in (leaf._post_accumulate_hooks or {}).values():
             hook(leaf)
 

@@ -184,7 +184,7 @@ class Function:
 
     def _backward(self, grads: list) -> Any:
         with grad_mode.no_grad():
-            result = type(self).backward(self, *(Tensor(g) for g in grads))
+            result = type(self).backward(self, *(Tensor._wrap(g) for g in grads))
         if isinstance(result, tuple):
             return tuple(None if g is None else _array_of(g) for g in result)
         return None if result is None else _array_of(result)
