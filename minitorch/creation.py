@@ -22,8 +22,8 @@ def _finish(array: Any, dtype: Any, device_spec: Any, requires_grad: bool) -> Te
     """Cast, move and wrap a freshly made CPU array."""
     if dtype is not None:
         array = array.astype(dtypes.as_dtype(dtype), copy=False)
-    if device_spec is not None:
-        array = to_device(array, device(device_spec))
+    if device_spec is not None or backend._default_device is not CPU:
+        array = to_device(array, device(device_spec or backend._default_device))
     return Tensor._wrap(array, requires_grad=requires_grad)
 
 
@@ -91,7 +91,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 def _filled(make: str, size: tuple, dtype: Any, device: Any, requires_grad: bool, **kwargs: Any) -> Tensor:
     dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.default_float
-    with array_module_on(CPU if device is None else backend.device(device)) as xp:
+    with array_module_on(backend._default_device if device is None else backend.device(device)) as xp:
         array = getattr(xp, make)(new_size(size), dtype=dtype, **kwargs)
     return Tensor._wrap(array, requires_grad=requires_grad)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from minitorch import creation, legacy, printing
 from minitorch.autograd import api
+from minitorch.ops import sampling  # tensor surface B
 from minitorch.ops import (
     arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
 )
@@ -92,6 +93,9 @@ METHODS = {
     "new_empty": creation.new_empty, "new_tensor": creation.new_tensor,
     # ----- tensor surface B: legacy spellings, random fills, linear algebra -----
     "type": legacy.tensor_type, "new": legacy.new, "resize_": legacy.resize_, "resize_as_": legacy.resize_as_,
+    "random_": sampling.random_, "exponential_": sampling.exponential_, "geometric_": sampling.geometric_,
+    "log_normal_": sampling.log_normal_, "cauchy_": sampling.cauchy_, "bernoulli_": sampling.bernoulli_,
+    "bernoulli": sampling.bernoulli, "multinomial": sampling.multinomial,
     # autograd and printing
     "backward": api.backward, "__repr__": printing.tensor_repr,
 }
