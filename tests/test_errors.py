@@ -123,7 +123,7 @@ ERRORS = {
     "backward twice": (backward_twice,
                        RuntimeError, "backward through the graph a second time.*retain_graph=True", True),
     "in-place after save": (inplace_after_save, RuntimeError,
-                            "modified by an inplace operation: ExpBackward saved it at version 0, "
+                            "modified by an inplace operation: ExpBackward0 saved it at version 0, "
                             "it is now at version 1", True),
     "non-scalar backward": (lambda lib: (lib.ones(2, requires_grad=True) * 2).backward(), RuntimeError,
                             r"implicitly created only for scalar outputs.*shape \[2\]", True),

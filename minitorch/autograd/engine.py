@@ -43,7 +43,7 @@ def topological_order(roots: Iterable[Function]) -> list:
             continue
         visited.add(node)
         stack.append((node, True))
-        for edge in node.next_functions:
+        for edge in node._edges:
             if edge is not None and isinstance(edge[0], Function) and edge[0] not in visited:
                 stack.append((edge[0], False))
     post_order.reverse()
@@ -77,7 +77,7 @@ def run_backward(
         input_grads = node._run_backward(grads)
         if not retain_graph:
             node._release()
-        for edge, grad in zip(node.next_functions, input_grads):
+        for edge, grad in zip(node._edges, input_grads):
             if edge is not None and grad is not None:
                 _send(edge, grad, pending, sink)
     return sink.results()

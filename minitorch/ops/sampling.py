@@ -36,6 +36,18 @@ class Sample(ArrayFunction):
         return (None, *(None if shape is None else xp.zeros(shape, grad.dtype) for shape in ctx.shapes))
 
 
+class Normal(Sample):
+    pass
+
+
+class Bernoulli(Sample):
+    pass
+
+
+class Poisson(Sample):
+    pass
+
+
 def _cpu(value: Any) -> Any:
     return value._cpu_array() if isinstance(value, Tensor) else value
 
@@ -68,7 +80,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Optional[G
         ) from None
     out_dtype = np.result_type(*(t._data.dtype for t in tensors))
     values = rng_of(generator).normal(_cpu(mean), _cpu(std), shape).astype(out_dtype)
-    return Sample.apply(Tensor._wrap(to_device(values, first.device)), *tensors)
+    return Normal.apply(Tensor._wrap(to_device(values, first.device)), *tensors)
 
 
 def bernoulli(input: Tensor, p: Optional[float] = None, *, generator: Optional[Generator] = None) -> Tensor:
@@ -80,7 +92,7 @@ def bernoulli(input: Tensor, p: Optional[float] = None, *, generator: Optional[G
         raise RuntimeError(f"bernoulli expects probabilities in [0, 1], got values outside it (p={p})")
     draws = rng_of(generator).random(input.shape) < probability
     values = to_device(draws.astype(input._data.dtype), input.device)
-    return Sample.apply(Tensor._wrap(values), input) if p is None else Tensor._wrap(values)
+    return Bernoulli.apply(Tensor._wrap(values), input) if p is None else Tensor._wrap(values)
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
@@ -145,7 +157,7 @@ def poisson(input: Tensor, generator: Optional[Generator] = None) -> Tensor:
     if (rates < 0).any():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     values = rng_of(generator).poisson(rates).astype(input._data.dtype)
-    return Sample.apply(Tensor._wrap(to_device(values, input.device)), input)
+    return Poisson.apply(Tensor._wrap(to_device(values, input.device)), input)
 
 
 # ----- in-place fills -----
