@@ -40,19 +40,33 @@ from minitorch.threads import get_num_threads, set_num_threads
 
 # ----- tensor surface B: legacy spellings, sampling, modes, devices, dtypes, linear algebra -----
 import builtins as _builtins  # noqa: E402  (the names below shadow int, float and bool)
+import importlib  # noqa: E402
 
-from minitorch import accelerator, autograd, backends, random, utils  # noqa: E402,F401
+from minitorch import accelerator, autograd, backends, linalg, random  # noqa: E402,F401
 from minitorch.autograd import Variable, inference_mode, is_inference_mode_enabled  # noqa: E402,F401
 from minitorch.backend import get_default_device, set_default_device  # noqa: E402,F401
 from minitorch.dtypes import dtype, get_default_dtype, set_default_dtype  # noqa: E402,F401
 from minitorch.legacy import (  # noqa: E402,F401
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor,
 )
+from minitorch.ops.decompositions import cholesky, det, inverse, logdet, pinverse, slogdet  # noqa: E402,F401
+from minitorch.ops.einsum import einsum  # noqa: E402,F401
+from minitorch.ops.products import (  # noqa: E402,F401
+    addmm, addmv, baddbmm, ger, inner, kron, matrix_power, mv, outer, tensordot,
+)
 from minitorch.ops.sampling import bernoulli, multinomial, normal, poisson, randint_like  # noqa: E402,F401
 from minitorch.random import seed  # noqa: E402,F401
 from minitorch.sizes import Size  # noqa: E402,F401
 
 bfloat16 = dtypes.bfloat16
+
+
+def __getattr__(name: str) -> object:
+    """``minitorch.utils`` on first use (PEP 562): utils.data imports the package root, so an
+    eager import here would run in a circle."""
+    if name == "utils":
+        return importlib.import_module("minitorch.utils")
+    raise AttributeError(f"module 'minitorch' has no attribute {name!r}")
 
 
 def is_floating_point(input: Tensor) -> "_builtins.bool":

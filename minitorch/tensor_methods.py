@@ -14,7 +14,7 @@ from typing import Any
 
 from minitorch import creation, legacy, printing
 from minitorch.autograd import api
-from minitorch.ops import sampling  # tensor surface B
+from minitorch.ops import products, sampling  # tensor surface B
 from minitorch.ops import (
     arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
 )
@@ -96,6 +96,9 @@ METHODS = {
     "random_": sampling.random_, "exponential_": sampling.exponential_, "geometric_": sampling.geometric_,
     "log_normal_": sampling.log_normal_, "cauchy_": sampling.cauchy_, "bernoulli_": sampling.bernoulli_,
     "bernoulli": sampling.bernoulli, "multinomial": sampling.multinomial,
+    "outer": products.outer, "ger": products.outer, "inner": products.inner, "mv": products.mv,
+    "addmm": products.addmm, "addmv": products.addmv, "baddbmm": products.baddbmm, "kron": products.kron,
+    "matrix_power": products.matrix_power,
     # autograd and printing
     "backward": api.backward, "__repr__": printing.tensor_repr,
 }
