@@ -52,8 +52,9 @@ from minitorch.legacy import (  # noqa: E402,F401
 from minitorch.ops.decompositions import cholesky, det, inverse, logdet, pinverse, slogdet  # noqa: E402,F401
 from minitorch.ops.einsum import einsum  # noqa: E402,F401
 from minitorch.ops.products import (  # noqa: E402,F401
-    addmm, addmv, baddbmm, ger, inner, kron, matrix_power, mv, outer, tensordot,
+    addmm, addmv, baddbmm, cross, ger, inner, kron, matrix_power, mv, outer, tensordot,
 )
+from minitorch.ops.matrix_norms import cdist  # noqa: E402,F401
 from minitorch.ops.sampling import bernoulli, multinomial, normal, poisson, randint_like  # noqa: E402,F401
 from minitorch.random import seed  # noqa: E402,F401
 from minitorch.sizes import Size  # noqa: E402,F401

@@ -10,6 +10,7 @@ from minitorch.ops.decompositions import (  # noqa: F401
 )
 from minitorch.ops.linalg import matmul  # noqa: F401
 from minitorch.ops.matrix_norms import matrix_norm, norm, vector_norm  # noqa: F401
+from minitorch.ops.products import linalg_cross as cross  # noqa: F401
 from minitorch.ops.products import matrix_power  # noqa: F401
 
 

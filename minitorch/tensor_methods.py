@@ -98,7 +98,7 @@ METHODS = {
     "bernoulli": sampling.bernoulli, "multinomial": sampling.multinomial,
     "outer": products.outer, "ger": products.outer, "inner": products.inner, "mv": products.mv,
     "addmm": products.addmm, "addmv": products.addmv, "baddbmm": products.baddbmm, "kron": products.kron,
-    "matrix_power": products.matrix_power,
+    "matrix_power": products.matrix_power, "cross": products.cross,
     # autograd and printing
     "backward": api.backward, "__repr__": printing.tensor_repr,
 }

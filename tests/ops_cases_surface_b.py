@@ -106,4 +106,10 @@ CASES = [
     OpCase("linalg_vector_norm_0", lambda lib, a: lib.linalg.vector_norm(a, 0), args(floats((2, 3))), gradcheck=False),
     OpCase("linalg_multi_dot", lambda lib, a, b, c: lib.linalg.multi_dot([a, b, c]),
            args(floats((3,)), floats((3, 2)), floats((2, 4)))),
+    OpCase("cross_default_dim", lambda lib, a, b: lib.cross(a, b), args(floats((2, 3)), floats((2, 3)))),
+    OpCase("cross_dim0", lambda lib, a, b: a.cross(b, dim=0), args(floats((3, 2)), floats((3, 2)))),
+    OpCase("linalg_cross", lambda lib, a, b: lib.linalg.cross(a, b), args(floats((2, 3)), floats((1, 3)))),
+    OpCase("cdist_2", lambda lib, a, b: lib.cdist(a, b), args(floats((3, 2), distinct=True), floats((4, 2), distinct=True))),
+    OpCase("cdist_1_batched", lambda lib, a, b: lib.cdist(a, b, p=1),
+           args(floats((2, 3, 2), distinct=True), floats((2, 2, 2), distinct=True))),
 ]

@@ -1,15 +1,18 @@
 """Products built from ``matmul`` and ``einsum``: ``outer``, ``inner``, ``mv``, ``addmm``,
-``addmv``, ``baddbmm``, ``tensordot``, ``kron``, ``matrix_power``. Each is a few lines over the
+``addmv``, ``baddbmm``, ``tensordot``, ``kron``, ``matrix_power``, ``cross``. Each is a few lines over the
 differentiable ops, so its gradient comes from theirs."""
 from __future__ import annotations
 
 import string
-from typing import Any, Sequence, Union
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
 
 from minitorch.backend import array_module
 from minitorch.ops.einsum import einsum
 from minitorch.ops.linalg import bmm, matmul, mm
 from minitorch.ops.sampling import Sample
+from minitorch.sizes import normalize_dim
 from minitorch.tensor import Tensor
 
 
@@ -127,3 +130,29 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
         eye = xp.broadcast_to(xp.eye(input.shape[-1], dtype=input._data.dtype), input.shape).copy()
         return Sample.apply(Tensor._wrap(eye), input)
     return result
+
+
+def cross(input: Tensor, other: Tensor, dim: Optional[int] = None) -> Tensor:
+    """The cross product of 3-vectors along ``dim`` (default: the first dim of size 3, as
+    ``torch.cross`` does): ``(a × b)_i = ε_ijk a_j b_k``, with ε the Levi-Civita symbol."""
+    if input.ndim != other.ndim:
+        raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions, got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    if dim is None:
+        dim = next((d for d, (m, n) in enumerate(zip(input.shape, other.shape)) if m == 3 and n == 3), -1)
+    axis = normalize_dim(dim, input.ndim)
+    if input.shape[axis] != 3 or other.shape[axis] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[axis]} "
+                           f"and {other.shape[axis]}")
+    levi_civita = np.zeros((3, 3, 3))
+    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+        levi_civita[i, j, k], levi_civita[i, k, j] = 1.0, -1.0
+    xp = array_module(input._data)
+    epsilon = Tensor._wrap(xp.asarray(levi_civita, dtype=input._data.dtype))
+    moved = einsum("ijk,...j,...k->...i", epsilon, input.transpose(axis, -1), other.transpose(axis, -1))
+    return moved.transpose(axis, -1)
+
+
+def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
+    """``torch.linalg.cross``: as :func:`cross`, along the last dim by default."""
+    return cross(input, other, dim)
