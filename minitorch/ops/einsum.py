@@ -83,10 +83,11 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         operands = tuple(operands[0])
     if not operands or not all(isinstance(o, Tensor) for o in operands):
         raise TypeError("einsum(): expected an equation and one or more tensors")
+    named = equation.split("->")[0].count(",") + 1
+    if named != len(operands):
+        raise RuntimeError(f"einsum(): {named} operands in the equation {equation!r}, but {len(operands)} given")
     spec = _explicit(equation, operands)
     inputs = spec.split("->")[0].split(",")
-    if len(inputs) != len(operands):
-        raise RuntimeError(f"einsum(): {len(inputs)} operands in the equation {equation!r}, but {len(operands)} given")
     for subscripts, operand in zip(inputs, operands):
         if len(subscripts) != operand.ndim:
             raise RuntimeError(
