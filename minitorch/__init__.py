@@ -56,6 +56,7 @@ from minitorch.ops.products import (  # noqa: E402,F401
 )
 from minitorch.ops.matrix_norms import cdist  # noqa: E402,F401
 from minitorch.ops.sampling import bernoulli, multinomial, normal, poisson, randint_like  # noqa: E402,F401
+from minitorch.printing import get_printoptions, set_printoptions  # noqa: E402,F401
 from minitorch.random import seed  # noqa: E402,F401
 from minitorch.sizes import Size  # noqa: E402,F401
 
