@@ -42,7 +42,7 @@ from minitorch.threads import get_num_threads, set_num_threads
 import builtins as _builtins  # noqa: E402  (the names below shadow int, float and bool)
 import importlib  # noqa: E402
 
-from minitorch import accelerator, autograd, backends, linalg, random  # noqa: E402,F401
+from minitorch import accelerator, autograd, backends, functional, linalg, random  # noqa: E402,F401
 from minitorch.autograd import Variable, inference_mode, is_inference_mode_enabled  # noqa: E402,F401
 from minitorch.backend import get_default_device, set_default_device  # noqa: E402,F401
 from minitorch.dtypes import dtype, get_default_dtype, set_default_dtype  # noqa: E402,F401
@@ -55,12 +55,19 @@ from minitorch.ops.products import (  # noqa: E402,F401
     addmm, addmv, baddbmm, cross, ger, inner, kron, matrix_power, mv, outer, tensordot,
 )
 from minitorch.ops.matrix_norms import cdist  # noqa: E402,F401
+from minitorch.ops.out import with_out  # noqa: E402
 from minitorch.ops.sampling import bernoulli, multinomial, normal, poisson, randint_like  # noqa: E402,F401
 from minitorch.printing import get_printoptions, set_printoptions  # noqa: E402,F401
 from minitorch.random import seed  # noqa: E402,F401
 from minitorch.sizes import Size  # noqa: E402,F401
 
 bfloat16 = dtypes.bfloat16
+
+# out=: the package-level functions PyTorch gives it (Tensor methods are unchanged)
+(add, sub, mul, div, pow, neg, matmul, mm, bmm, dot, mv, addmm, outer, exp, log, sqrt, tanh, sigmoid, abs, clamp,
+ maximum, minimum, cat, stack, sum, mean, cross) = (with_out(f) for f in (
+    add, sub, mul, div, pow, neg, matmul, mm, bmm, dot, mv, addmm, outer, exp, log, sqrt, tanh, sigmoid, abs, clamp,
+    maximum, minimum, cat, stack, sum, mean, cross))
 
 
 def __getattr__(name: str) -> object:

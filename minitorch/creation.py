@@ -89,6 +89,15 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._wrap(array)
 
 
+def _sizes(sizes: tuple, size: Any) -> tuple:
+    """``zeros(2, 3)``, ``zeros((2, 3))`` or NumPy's spelling ``zeros(size=(2, 3))``."""
+    if size is None:
+        return sizes
+    if sizes:
+        raise TypeError("give the size either positionally or as size=, not both")
+    return (size,)
+
+
 def _filled(make: str, size: tuple, dtype: Any, device: Any, requires_grad: bool, **kwargs: Any) -> Tensor:
     dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.default_float
     with array_module_on(backend._default_device if device is None else backend.device(device)) as xp:
@@ -96,16 +105,19 @@ def _filled(make: str, size: tuple, dtype: Any, device: Any, requires_grad: bool
     return Tensor._wrap(array, requires_grad=requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled("zeros", size, dtype, device, requires_grad)
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    return _filled("zeros", _sizes(sizes, size), dtype, device, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled("ones", size, dtype, device, requires_grad)
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    return _filled("ones", _sizes(sizes, size), dtype, device, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled("empty", size, dtype, device, requires_grad)
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    return _filled("empty", _sizes(sizes, size), dtype, device, requires_grad)
 
 
 def full(size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
@@ -177,16 +189,18 @@ def _random(draw: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool
     return _finish(array, dtype, device, requires_grad)
 
 
-def rand(*size: Any, generator: Optional[Generator] = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+def rand(*sizes: Any, size: Any = None, generator: Optional[Generator] = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples from [0, 1)."""
-    return _random(lambda s, d: rng_of(generator).random(s, dtype=d), size, dtype, device, requires_grad)
+    return _random(lambda s, d: rng_of(generator).random(s, dtype=d), _sizes(sizes, size), dtype, device,
+                   requires_grad)
 
 
-def randn(*size: Any, generator: Optional[Generator] = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def randn(*sizes: Any, size: Any = None, generator: Optional[Generator] = None, dtype: Any = None,
+          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples."""
-    return _random(lambda s, d: rng_of(generator).standard_normal(s, dtype=d), size, dtype, device, requires_grad)
+    return _random(lambda s, d: rng_of(generator).standard_normal(s, dtype=d), _sizes(sizes, size), dtype, device,
+                   requires_grad)
 
 
 def randint(low: int, high: Optional[int] = None, size: Sequence[int] = (), *,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from minitorch import dtypes
+from minitorch import cuda, dtypes
 from minitorch.autograd import grad_mode
 from minitorch.backend import CPU, array_module
 from minitorch.ops.transfer import to
@@ -50,6 +50,8 @@ FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharT
     _legacy_type(d) for d in _NAMES
 )
 CUDA_TYPES = {f"{_NAMES[d]}Tensor": _legacy_type(d, cuda=True) for d in _NAMES}
+for _name, _cuda_type in CUDA_TYPES.items():  # torch.cuda.FloatTensor & co live in the cuda module
+    setattr(cuda, _name, _cuda_type)
 _BY_STRING = {t.__qualname__: t for t in [*(_legacy_type(d) for d in _NAMES), *CUDA_TYPES.values()]}
 
 

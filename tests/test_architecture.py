@@ -30,7 +30,7 @@ LAYERS = {
     "tensor": 1,
     "autograd": 2,
     "creation": 3, "ops": 3, "tensor_methods": 3,
-    "legacy": 3, "linalg": 3,  # tensor surface B: legacy spellings, torch.linalg
+    "legacy": 3, "linalg": 3, "functional": 3,  # tensor surface B: legacy spellings, torch.linalg
     "nn": 4, "serialization": 4,
     "optim": 5,
     "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "distributed": 6, "": 6,

@@ -197,3 +197,57 @@ def test_no_array_wrapping_calls_of_the_public_constructor_in_the_package():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Tensor":
                 found.append(f"{path.relative_to(package)}:{node.lineno}")
     assert not found, f"use Tensor._wrap(array) inside minitorch: {found}"
+
+
+# ----- NumPy-style size=, out=, torch.functional, torch.cuda's legacy types -----
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_size_keyword(name):
+    assert getattr(minitorch, name)(size=(2, 3)).shape == getattr(torch, name)(size=(2, 3)).shape
+    assert getattr(minitorch, name)(size=[4]).shape == (4,)
+    with pytest.raises(TypeError, match="either positionally or as size="):
+        getattr(minitorch, name)(2, size=(2,))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, out: lib.matmul(lib.ones(2, 3), lib.ones(3, 2), out=out),
+    lambda lib, out: lib.add(lib.ones(2, 2), 1.5, out=out),
+    lambda lib, out: lib.mul(lib.ones(2, 2), lib.full((2, 2), 3.0), out=out),
+    lambda lib, out: lib.exp(lib.zeros(2, 2), out=out),
+    lambda lib, out: lib.cat([lib.ones(1, 2), lib.zeros(1, 2)], out=out),
+    lambda lib, out: lib.sum(lib.ones(2, 2, 3), 2, out=out),
+], ids=["matmul", "add", "mul", "exp", "cat", "sum"])
+def test_out_writes_into_the_given_tensor(call):
+    ours, theirs = minitorch.zeros(2, 2), torch.zeros(2, 2)
+    assert call(minitorch, ours) is ours and call(torch, theirs) is theirs
+    same(ours, theirs)
+
+
+def test_out_resizes_keeps_dtype_and_refuses_autograd():
+    out = minitorch.zeros(1, dtype=minitorch.float64)
+    minitorch.matmul(minitorch.ones(2, 3), minitorch.ones(3, 4), out=out)
+    assert out.shape == (2, 4) and out.dtype is minitorch.float64 and out.tolist()[0] == [3.0] * 4
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type torch.int64"):
+        minitorch.add(minitorch.ones(2), 0.5, out=minitorch.zeros(2, dtype=minitorch.int64))
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        minitorch.mul(minitorch.ones(2, requires_grad=True), 2, out=minitorch.zeros(2))
+    with pytest.raises(RuntimeError):
+        torch.mul(torch.ones(2, requires_grad=True), 2, out=torch.zeros(2))
+    with minitorch.no_grad():
+        minitorch.mul(minitorch.ones(2, requires_grad=True), 2, out=minitorch.zeros(2))
+
+
+def test_legacy_functional_module():
+    x, t = minitorch.arange(6.0).reshape(2, 3), torch.arange(6.0).reshape(2, 3)
+    for args in [(), ("fro",), (1, 1), ("nuc",), (3, (0, 1), True)]:
+        np.testing.assert_allclose(minitorch.functional.norm(x, *args).numpy(), torch.functional.norm(t, *args).numpy(),
+                                   rtol=1e-6)
+    assert minitorch.functional.einsum is minitorch.ops.einsum.einsum
+    assert [p.shape for p in minitorch.functional.split(x, 1)] == [(1, 3), (1, 3)]
+
+
+def test_cuda_legacy_types_exist_and_answer_isinstance():
+    assert repr(minitorch.cuda.FloatTensor) == "<class 'torch.cuda.FloatTensor'>"
+    assert not isinstance(minitorch.ones(1), minitorch.cuda.FloatTensor)
+    if not minitorch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="(CuPy|NVIDIA GPU)"):
+            minitorch.ones(2).type("torch.cuda.FloatTensor")

@@ -131,3 +131,11 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: Any = None) -> T
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
     return vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1)
+
+
+def legacy_norm(input: Tensor, p: Any = "fro", dim: Dims = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    """``torch.functional.norm`` (the older ``torch.norm``): 'fro' and numbers are vector norms over
+    ``dim`` (every element when None), 'nuc' the nuclear norm of the matrices in ``dim``."""
+    if p == "nuc":
+        return matrix_norm(input, "nuc", tuple(dim) if dim is not None else (-2, -1), keepdim, dtype=dtype)
+    return vector_norm(input, 2 if p == "fro" else p, dim, keepdim, dtype=dtype)
