@@ -47,6 +47,7 @@ GRAPHS = {
     "matmul": graph([(2, 3), (3, 4)])(lambda lib, v: v[0] @ v[1]),
     "conv2d": graph([(1, 2, 5, 5), (3, 2, 3, 3), (3,)])(lambda lib, v: lib.nn.functional.conv2d(v[0], v[1], v[2])),
     "max_pool2d": graph([(1, 1, 4, 4)])(lambda lib, v: lib.nn.functional.max_pool2d(v[0], 2)),
+    "sum over a dim": graph([(2, 3)])(lambda lib, v: v[0].sum(1).mean(0)),
     "sub div neg": graph([(3,), (3,)])(lambda lib, v: -(v[0] - v[1]) / v[1]),
 }
 

@@ -81,7 +81,7 @@ class Function:
 
     def name(self) -> str:
         """PyTorch's name for this node (``SumBackward0``), looked up only when asked."""
-        return node_names.pytorch_name(type(self))
+        return node_names.pytorch_name(self)
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"

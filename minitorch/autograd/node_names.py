@@ -41,10 +41,18 @@ NAMES = {
 }
 
 
-def pytorch_name(node_type: type) -> str:
+# Ops PyTorch records under a second name when an option is given: (attribute set, that name).
+OVERLOADS = {"Sum": ("axes", "SumBackward1"), "Mean": ("axes", "MeanBackward1")}
+
+
+def pytorch_name(node: Any) -> str:
     """PyTorch's name for a node; a user's ``Function`` subclass ``MyReLU`` is ``MyReLUBackward``."""
-    entry = NAMES.get(node_type.__name__)
-    return entry[0] if entry is not None else f"{node_type.__name__}Backward"
+    kind = type(node).__name__
+    overload = OVERLOADS.get(kind)
+    if overload is not None and getattr(node, overload[0], None) is not None:
+        return overload[1]
+    entry = NAMES.get(kind)
+    return entry[0] if entry is not None else f"{kind}Backward"
 
 
 class AccumulateGrad:
