@@ -50,7 +50,7 @@ from minitorch.threads import get_num_threads, set_num_threads
 
 # ----- tensor surface B: legacy spellings, sampling, modes, devices, dtypes, linear algebra -----
 import builtins as _builtins  # noqa: E402  (the names below shadow int, float and bool)
-import importlib  # noqa: E402
+import importlib as _importlib  # noqa: E402
 
 from minitorch import accelerator, autograd, backends, functional, linalg, random  # noqa: E402,F401
 from minitorch.autograd import Variable, inference_mode, is_inference_mode_enabled  # noqa: E402,F401
@@ -65,7 +65,7 @@ from minitorch.ops.products import (  # noqa: E402,F401
     addmm, addmv, baddbmm, cross, ger, inner, kron, matrix_power, mv, outer, tensordot,
 )
 from minitorch.ops.matrix_norms import cdist  # noqa: E402,F401
-from minitorch.ops.out import with_out  # noqa: E402
+from minitorch.ops.out import with_out as _with_out  # noqa: E402
 from minitorch.ops.sampling import bernoulli, multinomial, normal, poisson, randint_like  # noqa: E402,F401
 from minitorch.printing import get_printoptions, set_printoptions  # noqa: E402,F401
 from minitorch.random import seed  # noqa: E402,F401
@@ -75,7 +75,7 @@ bfloat16 = dtypes.bfloat16
 
 # out=: the package-level functions PyTorch gives it (Tensor methods are unchanged)
 (add, sub, mul, div, pow, neg, matmul, mm, bmm, dot, mv, addmm, outer, exp, log, sqrt, tanh, sigmoid, abs, clamp,
- maximum, minimum, cat, stack, sum, mean, cross) = (with_out(f) for f in (
+ maximum, minimum, cat, stack, sum, mean, cross) = (_with_out(f) for f in (
     add, sub, mul, div, pow, neg, matmul, mm, bmm, dot, mv, addmm, outer, exp, log, sqrt, tanh, sigmoid, abs, clamp,
     maximum, minimum, cat, stack, sum, mean, cross))
 
@@ -84,7 +84,7 @@ def __getattr__(name: str) -> object:
     """``minitorch.utils`` on first use (PEP 562): utils.data imports the package root, so an
     eager import here would run in a circle."""
     if name == "utils":
-        return importlib.import_module("minitorch.utils")
+        return _importlib.import_module("minitorch.utils")
     raise AttributeError(f"module 'minitorch' has no attribute {name!r}")
 
 

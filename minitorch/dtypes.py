@@ -24,15 +24,22 @@ class dtype:
     checks work with either; ``.is_floating_point``, ``.itemsize`` as in PyTorch.
     """
 
-    __slots__ = ("dtype", "_name", "is_floating_point", "is_complex", "is_signed", "itemsize")
+    __slots__ = ("_numpy", "_name", "is_floating_point", "is_complex", "is_signed", "itemsize")
 
     def __init__(self, numpy_dtype: Optional[np.dtype], name: str, itemsize: int = 0) -> None:
-        self.dtype = numpy_dtype  # None: a dtype minitorch knows by name but cannot store (bfloat16)
+        self._numpy = numpy_dtype  # None: a dtype minitorch knows by name but cannot store (bfloat16)
         self._name = name
         self.is_floating_point = name.startswith(("float", "bfloat"))
         self.is_complex = False
         self.is_signed = name != "uint8" and name != "bool"
         self.itemsize = numpy_dtype.itemsize if numpy_dtype is not None else itemsize
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The NumPy dtype (NumPy reads this attribute when given a minitorch dtype)."""
+        if self._numpy is None:
+            raise TypeError(f"{self} has no NumPy equivalent: minitorch cannot store it")
+        return self._numpy
 
     def __repr__(self) -> str:
         return f"torch.{self._name}"
@@ -41,7 +48,7 @@ class dtype:
         if isinstance(other, dtype):
             return self is other
         if isinstance(other, np.dtype) or (isinstance(other, type) and issubclass(other, np.generic)):
-            return self.dtype is not None and self.dtype == np.dtype(other)
+            return self._numpy is not None and self._numpy == np.dtype(other)
         return NotImplemented
 
     def __ne__(self, other: object) -> bool:
@@ -49,12 +56,12 @@ class dtype:
         return equal if equal is NotImplemented else not equal
 
     def __hash__(self) -> int:
-        return hash(self.dtype) if self.dtype is not None else hash(self._name)
+        return hash(self._numpy) if self._numpy is not None else hash(self._name)
 
     def __getattr__(self, name: str) -> Any:  # kind, char, type, name ... of the NumPy dtype
-        if name.startswith("__") or self.dtype is None:
+        if name.startswith("__") or self._numpy is None:
             raise AttributeError(f"{self!r} has no attribute {name!r}")
-        return getattr(self.dtype, name)
+        return getattr(self._numpy, name)
 
     def __copy__(self) -> "dtype":
         return self
@@ -80,7 +87,7 @@ _MODULE_NAMES = {d._name: name for name, d in list(globals().items()) if isinsta
 
 default_float = float32
 SUPPORTED = (float16, float32, float64, uint8, int8, int16, int32, int64, bool_)
-_BY_NUMPY = {d.dtype: d for d in SUPPORTED}
+_BY_NUMPY = {d._numpy: d for d in SUPPORTED}
 _PYTHON_TYPES = {float: default_float, int: int64, bool: bool_}
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
@@ -94,7 +101,7 @@ def as_dtype(spec: Any) -> np.dtype:
     """The NumPy dtype for ``minitorch.float32``, ``np.float32``, ``'float32'`` or ``float``."""
     if spec in _PYTHON_TYPES:
         return _PYTHON_TYPES[spec].dtype
-    if isinstance(spec, dtype) and spec.dtype is None:
+    if isinstance(spec, dtype) and spec._numpy is None:
         raise TypeError(
             f"dtype {spec} is not supported: minitorch stores tensors in NumPy/CuPy arrays, which "
             "have no bfloat16; use minitorch.float16 or minitorch.float32"

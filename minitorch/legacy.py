@@ -46,13 +46,12 @@ def _legacy_type(dtype: dtypes.dtype, cuda: bool = False) -> _LegacyTensorType:
     return _LegacyTensorType(name, (), {"dtype": dtype, "is_cuda": cuda, "__qualname__": qualname})
 
 
-FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (
-    _legacy_type(d) for d in _NAMES
-)
-CUDA_TYPES = {f"{_NAMES[d]}Tensor": _legacy_type(d, cuda=True) for d in _NAMES}
-for _name, _cuda_type in CUDA_TYPES.items():  # torch.cuda.FloatTensor & co live in the cuda module
-    setattr(cuda, _name, _cuda_type)
-_BY_STRING = {t.__qualname__: t for t in [*(_legacy_type(d) for d in _NAMES), *CUDA_TYPES.values()]}
+CPU_TYPES = [_legacy_type(d) for d in _NAMES]
+FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = CPU_TYPES
+CUDA_TYPES = [_legacy_type(d, cuda=True) for d in _NAMES]
+for _cuda_type in CUDA_TYPES:  # torch.cuda.FloatTensor & co live in the cuda module
+    setattr(cuda, _cuda_type.__name__, _cuda_type)
+_BY_STRING = {t.__qualname__: t for t in CPU_TYPES + CUDA_TYPES}
 
 
 def tensor_type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:

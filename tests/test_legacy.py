@@ -61,6 +61,8 @@ def test_is_floating_point_and_bfloat16_is_named_in_its_error():
     assert str(minitorch.bfloat16) == "torch.bfloat16" and minitorch.bfloat16.is_floating_point
     with pytest.raises(TypeError, match="bfloat16 is not supported"):
         minitorch.zeros(2, dtype=minitorch.bfloat16)
+    with pytest.raises(TypeError, match="torch.bfloat16 has no NumPy equivalent"):
+        np.zeros(2, dtype=minitorch.bfloat16)  # never silently float64
 
 
 # ----- the legacy constructors -----

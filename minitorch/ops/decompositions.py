@@ -143,8 +143,7 @@ class Eigh(ArrayFunction):
         gaps = values[..., None, :] - values[..., :, None]
         n = values.shape[-1]
         off = ~xp.eye(n, dtype=bool)
-        with xp.errstate(divide="ignore"):
-            f = xp.where(off, 1.0 / xp.where(off, gaps, 1.0), 0.0)
+        f = xp.where(off, 1.0 / xp.where(off, gaps, 1.0), 0.0)  # inf for repeated eigenvalues, as in PyTorch
         inner = f * (_mT(vectors) @ grad_vectors) + grad_values[..., None, :] * xp.eye(n, dtype=values.dtype)
         grad_a = vectors @ inner @ _mT(vectors)
         return 0.5 * (grad_a + _mT(grad_a)), None
@@ -167,7 +166,8 @@ class SingularValues(ArrayFunction):
 class PseudoInverse(ArrayFunction):
     @staticmethod
     def forward(ctx, a, rtol, hermitian):
-        pinv = array_module(a).linalg.pinv(a, rcond=rtol, hermitian=hermitian)
+        xp = array_module(a)
+        pinv = xp.linalg.pinv(a, rcond=rtol, hermitian=True) if hermitian and xp is np else xp.linalg.pinv(a, rcond=rtol)
         ctx.save_for_backward(a, pinv)
         return pinv
 
