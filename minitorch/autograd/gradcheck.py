@@ -67,9 +67,9 @@ def _analytic_jacobian(func: Callable[..., Any], inputs: tuple, in_index: int, o
         return jacobian
     for j in range(output.numel()):
         fresh = _outputs_of(func, inputs)[out_index]
-        one_hot = array_module(output._data).zeros(output.numel(), dtype=output.dtype)  # on the output's device
+        one_hot = array_module(output._data).zeros(output.numel(), dtype=output._data.dtype)  # on its device
         one_hot[j] = 1
-        seed = Tensor(one_hot.reshape(output.shape))
+        seed = Tensor._wrap(one_hot.reshape(output.shape))
         (g,) = grad(fresh, [target], grad_outputs=[seed], allow_unused=True)
         if g is not None:
             jacobian[j] = g._cpu_array().reshape(-1)

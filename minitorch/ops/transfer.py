@@ -112,8 +112,8 @@ def from_dlpack(ext_tensor: Any) -> Tensor:
     """A tensor sharing memory with any DLPack producer, on the producer's device (no copy)."""
     kind, index = ext_tensor.__dlpack_device__()
     if kind == DLPACK_CPU:
-        return Tensor(np.from_dlpack(ext_tensor))
+        return Tensor._wrap(np.from_dlpack(ext_tensor))
     if kind == DLPACK_CUDA:
         with array_module_on(device("cuda", index)) as xp:
-            return Tensor(xp.from_dlpack(ext_tensor))
+            return Tensor._wrap(xp.from_dlpack(ext_tensor))
     raise RuntimeError(f"from_dlpack: unsupported DLPack device type {kind} (minitorch has cpu and cuda)")

@@ -100,7 +100,7 @@ def as_leaf(array: np.ndarray, device: str = "cpu", requires_grad: bool = True) 
     """A leaf tensor on ``device`` holding ``array``: the very same memory on the CPU, a copy laid out
     with the same strides on a GPU (so transposed, strided and reversed layouts are tested there too)."""
     data = array if backend.device(device).type == "cpu" else _same_layout_on(array, backend.device(device))
-    return Tensor(data).requires_grad_(requires_grad and array.dtype.kind == "f")
+    return Tensor._wrap(data).requires_grad_(requires_grad and array.dtype.kind == "f")
 
 
 def _same_layout_on(array: np.ndarray, target: backend.device) -> Any:

@@ -102,7 +102,7 @@ def normalize(tensor: Tensor, mean: Sequence[float], std: Sequence[float], inpla
         raise ValueError(f"std evaluated to zero after conversion to {values.dtype}, leading to division by zero.")
     mean, std = to_device(mean, tensor.device), to_device(std, tensor.device)
     if not inplace:
-        return Tensor((values - mean) / std)
+        return Tensor._wrap((values - mean) / std)
     values -= mean
     values /= std
     tensor._write(values)  # the values changed in place: count a new version

@@ -98,7 +98,7 @@ def like(batch: np.ndarray, image: Image) -> Image:
     if isinstance(image, Tensor):
         if result.ndim >= 3:
             result = xp.moveaxis(result, -1, -3)
-        return Tensor(xp.ascontiguousarray(result))
+        return Tensor._wrap(xp.ascontiguousarray(result))
     return np.ascontiguousarray(result)
 
 

@@ -55,7 +55,8 @@ def test_tensor_wraps_a_cupy_array_before_anything_imported_cupy(gpu, monkeypatc
     monkeypatch.setitem(sys.modules, "cupyx", fakecuda.cupyx)
     previous = backend.use_cuda_modules(None)
     try:
-        assert minitorch.Tensor(gpu.arange(3.0)).device.type == "cuda"
+        assert minitorch.Tensor._wrap(gpu.arange(3.0)).device.type == "cuda"
+        assert minitorch.tensor(gpu.arange(3.0)).device.type == "cuda"
     finally:
         backend.use_cuda_modules(*previous)
 

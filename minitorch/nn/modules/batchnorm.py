@@ -71,7 +71,7 @@ class _BatchNorm(Module):
             return 0.0 if self.momentum is None else self.momentum
         self.num_batches_tracked.add_(1)
         if self.momentum is None:  # computed where the counter lives: reading it would stall a GPU
-            return (1.0 / self.num_batches_tracked._data).astype(self.running_mean.dtype)
+            return (1.0 / self.num_batches_tracked._data).astype(self.running_mean._data.dtype)
         return self.momentum
 
     def extra_repr(self) -> str:

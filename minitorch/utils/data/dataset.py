@@ -118,12 +118,12 @@ class TensorDataset(Dataset):
 
     def __getitem__(self, index: int) -> tuple[Tensor, ...]:
         # a[index, ...] is a view even when `a` is 1-D (a[index] would be a NumPy scalar).
-        return tuple(Tensor(array[index, ...]) for array in self._arrays)
+        return tuple(Tensor._wrap(array[index, ...]) for array in self._arrays)
 
     def __getitems__(self, indices: Sequence[int]) -> tuple[Tensor, ...]:
         """A whole batch as one fancy index per tensor."""
         rows = np.asarray(indices, dtype=np.intp)
-        return tuple(Tensor(array[to_device(rows, device_of(array))]) for array in self._arrays)
+        return tuple(Tensor._wrap(array[to_device(rows, device_of(array))]) for array in self._arrays)
 
     def __len__(self) -> int:
         return len(self._arrays[0])
