@@ -12,12 +12,12 @@ SMALL_ENTRIES = dict(min_value=-0.4, max_value=0.4)
 
 def _dominant(lib, a):
     """A well-conditioned square matrix: small entries plus 4 on the diagonal."""
-    return a + 4 * lib.eye(a.shape[-1], dtype=a.dtype)
+    return a + 4 * lib.eye(a.shape[-1], dtype=a.dtype, device=a.device)
 
 
 def _spd(lib, a):
     """Symmetric positive-definite with eigenvalues near 9, 5 and 1 (well apart)."""
-    return a + a.mT + lib.tensor([[9.0, 0, 0], [0, 5, 0], [0, 0, 1]], dtype=a.dtype)
+    return a + a.mT + lib.tensor([[9.0, 0, 0], [0, 5, 0], [0, 0, 1]], dtype=a.dtype, device=a.device)
 
 
 def _cross_default(lib, a, b):
@@ -29,7 +29,7 @@ def _cross_default(lib, a, b):
 
 def _separated(lib, a):
     """A 4x3 matrix whose singular values sit near 6, 3 and 1."""
-    return a + lib.tensor([[6.0, 0, 0], [0, 3, 0], [0, 0, 1], [0, 0, 0]], dtype=a.dtype)
+    return a + lib.tensor([[6.0, 0, 0], [0, 3, 0], [0, 0, 1], [0, 0, 0]], dtype=a.dtype, device=a.device)
 
 CASES = [
     OpCase("einsum_matmul", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), matmul_pair("nk", "km")),
@@ -67,9 +67,9 @@ CASES = [
     OpCase("linalg_inv", lambda lib, a: lib.linalg.inv(_dominant(lib, a)), args(floats((3, 3), **SMALL_ENTRIES))),
     OpCase("linalg_inv_batched", lambda lib, a: lib.inverse(_dominant(lib, a)), args(floats((2, 3, 3), **SMALL_ENTRIES))),
     OpCase("linalg_det", lambda lib, a: lib.linalg.det(_dominant(lib, a)), args(floats((2, 3, 3), **SMALL_ENTRIES))),
-    OpCase("linalg_slogdet", lambda lib, a: lib.linalg.slogdet(a - 4 * lib.eye(3, dtype=a.dtype)).logabsdet,
+    OpCase("linalg_slogdet", lambda lib, a: lib.linalg.slogdet(a - 4 * lib.eye(3, dtype=a.dtype, device=a.device)).logabsdet,
            args(floats((3, 3), **SMALL_ENTRIES))),
-    OpCase("linalg_slogdet_both", lambda lib, a: lib.slogdet(a - 4 * lib.eye(3, dtype=a.dtype)),
+    OpCase("linalg_slogdet_both", lambda lib, a: lib.slogdet(a - 4 * lib.eye(3, dtype=a.dtype, device=a.device)),
            args(floats((3, 3), **SMALL_ENTRIES)), grad=(), gradcheck=False),
     OpCase("logdet", lambda lib, a: lib.logdet(_spd(lib, a)), args(floats((3, 3), **SMALL_ENTRIES))),
     OpCase("linalg_solve_matrix", lambda lib, a, b: lib.linalg.solve(_dominant(lib, a), b),
