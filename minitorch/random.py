@@ -101,10 +101,11 @@ def rng_on(generator: "Generator | None", device: Any) -> Any:
     """The generator that draws on ``device``: NumPy's for the CPU, a CuPy one for a GPU (seeded from
     ``generator``'s seed, made in that GPU's context). CuPy's offers ``random``, ``standard_normal``,
     ``uniform`` and ``integers``; use only those."""
-    source = generator or default_generator
     target = backend.device(device)
     if target.type == "cpu":
-        return source.numpy_rng
+        return rng_of(generator)
+    rng_of(generator)  # the same TypeError for a generator that is not one
+    source = generator or default_generator
     index = target.index or 0
     if index not in source.device_rngs:
         with backend.array_module_on(target) as xp:
