@@ -32,8 +32,14 @@ from minitorch.nn.modules.smooth_activations import (
 )
 from minitorch.nn.modules.embedding import Embedding, EmbeddingBag
 from minitorch.nn.modules.normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm, LocalResponseNorm
+from minitorch.nn.modules.conv_transpose import Conv1d, ConvTranspose1d, ConvTranspose2d
+from minitorch.nn.modules.lazy import (
+    LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d, LazyConv2d, LazyConvTranspose2d, LazyLinear, UninitializedParameter,
+)
 
 __all__ += [
+    "Conv1d", "ConvTranspose1d", "ConvTranspose2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyConv1d", "LazyConv2d",
+    "LazyConvTranspose2d", "LazyLinear", "UninitializedParameter",
     "Embedding", "EmbeddingBag", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "LayerNorm", "LocalResponseNorm",
     "CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid",
     "Mish", "PReLU", "RReLU", "ReLU6", "SELU", "SiLU", "Softmax2d", "Softmin", "Softplus", "Softshrink",

@@ -34,10 +34,13 @@ from minitorch.ops.rectifiers import (
 from minitorch.ops.smooth_activations import (
     gelu, glu, logsigmoid, mish, silu, softmin, softplus, softsign, tanhshrink,
 )
+from minitorch.ops.conv1d import conv1d
+from minitorch.ops.conv_transpose import conv_transpose1d, conv_transpose2d
 from minitorch.ops.embedding import embedding, embedding_bag, one_hot
 from minitorch.ops.standardize import group_norm, instance_norm, layer_norm
 from minitorch.ops.vector_norms import local_response_norm, normalize
 SURFACE_A = [
+    "conv1d", "conv_transpose1d", "conv_transpose2d",
     "embedding", "embedding_bag", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "normalize",
     "one_hot",
     "celu", "celu_", "elu", "elu_", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
