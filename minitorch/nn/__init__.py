@@ -36,8 +36,15 @@ from minitorch.nn.modules.conv_transpose import Conv1d, ConvTranspose1d, ConvTra
 from minitorch.nn.modules.lazy import (
     LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d, LazyConv2d, LazyConvTranspose2d, LazyLinear, UninitializedParameter,
 )
+from minitorch.nn.modules.channel_dropout import AlphaDropout, Dropout1d, Dropout2d
+from minitorch.nn.modules.resampling import (
+    AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d, ChannelShuffle, LPPool2d, MaxPool1d,
+    MaxUnpool2d, PixelShuffle, PixelUnshuffle, Upsample,
+)
 
 __all__ += [
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AlphaDropout", "AvgPool1d", "ChannelShuffle",
+    "Dropout1d", "Dropout2d", "LPPool2d", "MaxPool1d", "MaxUnpool2d", "PixelShuffle", "PixelUnshuffle", "Upsample",
     "Conv1d", "ConvTranspose1d", "ConvTranspose2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyConv1d", "LazyConv2d",
     "LazyConvTranspose2d", "LazyLinear", "UninitializedParameter",
     "Embedding", "EmbeddingBag", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "LayerNorm", "LocalResponseNorm",
