@@ -31,7 +31,7 @@ LAYERS = {
     "creation": 3, "ops": 3, "tensor_methods": 3,
     "nn": 4, "serialization": 4,
     "optim": 5,
-    "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "distributed": 6, "": 6,
+    "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "distributed": 6, "models": 6, "": 6,
     "testing": 7,
 }
 
