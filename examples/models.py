@@ -165,11 +165,12 @@ class Inception(nn.Module):
         return torch.cat(paths, dim=1)
 
 
-def googlenet_mini() -> nn.Sequential:
-    """A stem and two Inception blocks (GoogLeNet's 3a and 3b widths, halved) on 32x32 images."""
+def googlenet_mini(shrink: int = 2) -> nn.Sequential:
+    """A stem and two Inception blocks (GoogLeNet's 3a and 3b widths, divided by ``shrink``) on 32x32 images."""
+    w = lambda *channels: [max(c // shrink, 1) for c in channels]  # noqa: E731
     return nn.Sequential(
-        nn.LazyConv2d(32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(3, stride=2, padding=1),
-        Inception(32, (48, 64), (8, 16), 16), Inception(64, (64, 96), (16, 48), 32),
+        nn.LazyConv2d(w(64)[0], kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(3, stride=2, padding=1),
+        Inception(*w(64), w(96, 128), w(16, 32), *w(32)), Inception(*w(128), w(128, 192), w(32, 96), *w(64)),
         nn.MaxPool2d(3, stride=2, padding=1), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.LazyLinear(10),
     )
 
@@ -232,10 +233,11 @@ def transition_block(channels: int) -> nn.Sequential:
                          nn.AvgPool2d(kernel_size=2, stride=2))
 
 
-def densenet_mini(growth: int = 16, layers: tuple = (4, 4)) -> nn.Sequential:
+def densenet_mini(growth: int = 16, layers: tuple = (4, 4), stem: int = 32) -> nn.Sequential:
     """A stem, dense blocks with transitions that halve the channels, BN, ReLU, global pool, dense."""
-    parts: list = [nn.LazyConv2d(32, kernel_size=3, padding=1), nn.LazyBatchNorm2d(), nn.ReLU()]
-    channels = 32
+    parts: list = [nn.LazyConv2d(stem, kernel_size=3, padding=1), nn.LazyBatchNorm2d(), nn.ReLU(),
+                   nn.MaxPool2d(2)]
+    channels = stem
     for index, count in enumerate(layers):
         parts.append(DenseBlock(count, growth))
         channels += count * growth
