@@ -70,3 +70,35 @@ def test_the_zoo_runs_on_pytorch_with_the_imports_swapped() -> None:
         assert tuple(theirs(torch.randn(2, 3, 32, 32)).shape) == tuple(mine(minitorch.randn(2, 3, 32, 32)).shape)
         assert list(theirs.state_dict()) == list(mine.state_dict()), name
         assert [tuple(p.shape) for p in theirs.parameters()] == [tuple(p.shape) for p in mine.parameters()], name
+
+
+@pytest.mark.slow  # about 10-30 s on 2 shared cores
+def test_reduced_width_resnet18_tracks_pytorchs_loss_over_20_steps(batches: list) -> None:
+    """The zoo's ResNet-18 at a quarter of the width (d2l.ai's construction, lazy layers) from the same
+    initial weights on the same CIFAR-10 batches: PyTorch's loss at every step, to 1e-4 relative
+    (float64). The full-width torchvision ResNet-18 is checked the same way in tests/nn/test_models.py
+    (marked slow)."""
+    torch = pytest.importorskip("torch")
+    from nn_parity import copy_weights
+
+    theirs = zoo((("import minitorch as torch", "import torch"), ("import minitorch.nn", "import torch.nn")))[
+        "resnet18"](shrink=4).double()
+    ours = zoo()["resnet18"](shrink=4).double()
+    with torch.no_grad():
+        theirs.eval()(torch.zeros(1, 3, 32, 32, dtype=torch.float64))
+    with minitorch.no_grad():
+        ours.eval()(minitorch.zeros(1, 3, 32, 32, dtype=minitorch.float64))
+    copy_weights(theirs, ours)
+    theirs.train(), ours.train()
+    our_opt = minitorch.optim.SGD(ours.parameters(), lr=0.05, momentum=0.9)
+    their_opt = torch.optim.SGD(theirs.parameters(), lr=0.05, momentum=0.9)
+    for step in range(20):
+        x, y = batches[step % len(batches)]
+        x = x.numpy().astype(np.float64)
+        our_loss = minitorch.nn.functional.cross_entropy(ours(minitorch.tensor(x)), y)
+        their_loss = torch.nn.functional.cross_entropy(theirs(torch.tensor(x)), torch.tensor(y.numpy()))
+        assert abs(our_loss.item() - their_loss.item()) <= 1e-4 * abs(their_loss.item()), f"step {step}"
+        for optimizer, loss in ((our_opt, our_loss), (their_opt, their_loss)):
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
