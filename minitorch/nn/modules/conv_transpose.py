@@ -26,7 +26,7 @@ def conv_extra_repr(layer: Module, zeros: tuple, ones: tuple) -> str:
     """PyTorch's text for any convolution: settings left at their defaults are not printed."""
     text = f"{layer.in_channels}, {layer.out_channels}, kernel_size={layer.kernel_size}, stride={layer.stride}"
     if layer.padding != zeros:
-        text += f", padding={layer.padding!r}" if isinstance(layer.padding, str) else f", padding={layer.padding}"
+        text += f", padding={layer.padding}"
     if layer.dilation != ones:
         text += f", dilation={layer.dilation}"
     if layer.output_padding != zeros:
