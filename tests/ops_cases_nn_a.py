@@ -202,3 +202,14 @@ CASES += [
     OpCase("F_pixel_unshuffle", lambda lib, x: F(lib).pixel_unshuffle(x, 2), unary((1, 2, 4, 2))),
     OpCase("F_channel_shuffle", lambda lib, x: F(lib).channel_shuffle(x, 2), unary((2, 6, 2))),
 ]
+
+
+# ----- padding modes -----
+CASES += [
+    OpCase("F_pad_reflect", lambda lib, x: F(lib).pad(x, (1, 2, 2, 0), mode="reflect"), unary((2, 2, 3, 4))),
+    OpCase("F_pad_reflect_1d", lambda lib, x: F(lib).pad(x, (2, 1), mode="reflect"), unary((2, 3, 3))),
+    OpCase("F_pad_replicate", lambda lib, x: F(lib).pad(x, (3, 1, 0, 2), mode="replicate"), unary((1, 2, 2, 3))),
+    OpCase("F_pad_replicate_1d", lambda lib, x: F(lib).pad(x, (1, 3), mode="replicate"), unary((3, 2))),
+    OpCase("F_pad_circular", lambda lib, x: F(lib).pad(x, (2, 1, 1, 2), mode="circular"), unary((2, 1, 2, 3))),
+    OpCase("F_pad_circular_1d", lambda lib, x: F(lib).pad(x, (3, 3), mode="circular"), unary((1, 2, 3))),
+]

@@ -108,8 +108,8 @@ def test_conv2d_argument_errors() -> None:
         nn.Conv2d(4, 4, 3, padding="full")
     with pytest.raises(ValueError, match="padding='same' is not supported for strided convolutions"):
         nn.Conv2d(4, 4, 3, stride=2, padding="same")
-    with pytest.raises(NotImplementedError, match="padding_mode='reflect'"):
-        nn.Conv2d(4, 4, 3, padding_mode="reflect")
+    with pytest.raises(ValueError, match="padding_mode='mirror'"):  # reflect/replicate/circular: tests/nn
+        nn.Conv2d(4, 4, 3, padding_mode="mirror")
 
 
 # ----- BatchNorm -----

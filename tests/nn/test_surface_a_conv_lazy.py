@@ -235,3 +235,55 @@ def test_errors_as_torch(index) -> None:
         call(torch)
     with pytest.raises(error, match=text):
         call(minitorch)
+
+
+# ----- padding layers, Conv2d padding modes, Bilinear, Unflatten -----
+PADDED = ["ZeroPad2d((1, 2, 0, 3))", "ConstantPad2d(1, 2.5)", "ReflectionPad2d((2, 1, 1, 2))", "ReplicationPad2d(2)",
+          "ReflectionPad1d(2)", "ReplicationPad1d((0, 3))", "ConstantPad1d((1, 2), -1.0)", "Unflatten(1, (3, 2))",
+          "Conv2d(2, 3, 3, padding=1, padding_mode='reflect')", "Conv2d(2, 3, (2, 3), padding=(1, 2), "
+          "padding_mode='replicate', stride=2)", "Conv2d(2, 3, 3, padding='same', padding_mode='circular')",
+          "Conv2d(2, 4, 2, padding='same', padding_mode='reflect', dilation=2, groups=2)"]
+
+
+@pytest.mark.parametrize("text", PADDED)
+def test_padding_layers_and_conv_padding_modes_match_torch(text: str, rng) -> None:
+    assert repr(eval("nn." + text)) == repr(eval("torch.nn." + text))
+    shape = (2, 6, 4) if text.startswith(("Reflection" "Pad1d", "ReplicationPad1d", "ConstantPad1d")) else (2, 6, 4, 5)
+    if text.startswith("Conv2d"):
+        shape = (2, 2, 4, 5)
+    run_both(lambda lib: eval("lib." + text, {"lib": lib}), rng.standard_normal(shape), rng)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@settings(max_examples=10)
+@given(batch=st.lists(st.integers(1, 3), max_size=2), in1=st.integers(1, 4), in2=st.integers(1, 4),
+       out=st.integers(1, 4), bias=st.booleans(), seed=SEEDS)
+def test_bilinear_matches_torch(batch, in1, in2, out, bias, seed) -> None:
+    rng = np.random.default_rng(seed)
+    make = lambda lib: lib.Bilinear(in1, in2, out, bias=bias)  # noqa: E731
+    theirs, ours = make(torch.nn).double(), make(nn).double()
+    copy_weights(theirs, ours)
+    a, b = leaves(rng.standard_normal((*batch, in1))), leaves(rng.standard_normal((*batch, in2)))
+    our_out, their_out = ours(a[0], b[0]), theirs(a[1], b[1])
+    assert_close(our_out, their_out)
+    backward_both(our_out, their_out, rng)
+    assert_grads_close([a, b] + list(zip(ours.parameters(), theirs.parameters())))
+    assert repr(ours) == repr(theirs)
+    bound = 1 / math.sqrt(in1)
+    assert np.abs(nn.Bilinear(in1, in2, out).weight.detach().numpy()).max() <= bound
+
+
+PAD_ERRORS = [
+    (lambda lib: lib.nn.functional.pad(lib.ones(1, 2, 3), (3, 0), mode="reflect"), RuntimeError, "Padding size"),
+    (lambda lib: lib.nn.functional.pad(lib.ones(1, 2, 3), (4, 0), mode="circular"), RuntimeError, "wrapping"),
+    (lambda lib: lib.nn.Conv2d(2, 2, 3, padding_mode="mirror"), ValueError, "padding_mode"),
+]
+
+
+@pytest.mark.parametrize("index", range(len(PAD_ERRORS)))
+def test_padding_errors_as_torch(index) -> None:
+    call, error, text = PAD_ERRORS[index]
+    with pytest.raises(error):
+        call(torch)
+    with pytest.raises(error, match=text):
+        call(minitorch)
