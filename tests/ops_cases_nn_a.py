@@ -213,3 +213,14 @@ CASES += [
     OpCase("F_pad_circular", lambda lib, x: F(lib).pad(x, (2, 1, 1, 2), mode="circular"), unary((2, 1, 2, 3))),
     OpCase("F_pad_circular_1d", lambda lib, x: F(lib).pad(x, (3, 3), mode="circular"), unary((1, 2, 3))),
 ]
+
+
+# ----- unfold / fold -----
+CASES += [
+    OpCase("F_unfold", lambda lib, x: F(lib).unfold(x, 2), unary((2, 2, 3, 4))),
+    OpCase("F_unfold_all", lambda lib, x: F(lib).unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
+           unary((1, 2, 4, 5))),
+    OpCase("F_fold", lambda lib, x: F(lib).fold(x, (3, 4), 2), unary((2, 8, 6))),
+    OpCase("F_fold_all", lambda lib, x: F(lib).fold(x, (4, 5), (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
+           unary((1, 12, 9))),
+]

@@ -41,14 +41,14 @@ from minitorch.nn.modules.resampling import (
     AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d, ChannelShuffle, LPPool2d, MaxPool1d,
     MaxUnpool2d, PixelShuffle, PixelUnshuffle, Upsample,
 )
-from minitorch.nn.modules.bilinear import Bilinear, Unflatten
+from minitorch.nn.modules.bilinear import Bilinear, Fold, Unflatten, Unfold
 from minitorch.nn.modules.padding import (
     ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, ZeroPad2d,
 )
 
 __all__ += [
     "Bilinear", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d",
-    "ReplicationPad2d", "Unflatten", "ZeroPad2d",
+    "ReplicationPad2d", "Unflatten", "ZeroPad2d", "Fold", "Unfold",
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AlphaDropout", "AvgPool1d", "ChannelShuffle",
     "Dropout1d", "Dropout2d", "LPPool2d", "MaxPool1d", "MaxUnpool2d", "PixelShuffle", "PixelUnshuffle", "Upsample",
     "Conv1d", "ConvTranspose1d", "ConvTranspose2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyConv1d", "LazyConv2d",

@@ -44,11 +44,12 @@ from minitorch.ops.padding_modes import pad  # noqa: F811 - every mode; 'constan
 from minitorch.ops.pool1d import avg_pool1d, lp_pool1d, lp_pool2d, max_pool1d
 from minitorch.ops.rearrange import channel_shuffle, pixel_shuffle, pixel_unshuffle
 from minitorch.ops.resample import adaptive_avg_pool1d, adaptive_avg_pool2d, interpolate
+from minitorch.ops.unfold import fold, unfold
 from minitorch.ops.vector_norms import local_response_norm, normalize
 SURFACE_A = [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "alpha_dropout", "avg_pool1d",
     "channel_shuffle", "dropout1d", "dropout2d", "interpolate", "lp_pool1d", "lp_pool2d", "max_pool1d",
-    "max_unpool2d", "pixel_shuffle", "pixel_unshuffle",
+    "max_unpool2d", "pixel_shuffle", "pixel_unshuffle", "fold", "unfold",
     "conv1d", "conv_transpose1d", "conv_transpose2d",
     "embedding", "embedding_bag", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "normalize",
     "one_hot",

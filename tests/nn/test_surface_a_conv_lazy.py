@@ -44,7 +44,8 @@ CONSTRUCTORS = [
     "MaxUnpool2d(2)", "MaxUnpool2d((2, 3), stride=1, padding=1)", "Upsample(scale_factor=2)",
     "Upsample(size=(3, 4), mode='bilinear', align_corners=True)", "Upsample(scale_factor=(2, 1.5), mode='bilinear')",
     "PixelShuffle(2)", "PixelUnshuffle(3)", "ChannelShuffle(2)", "Dropout1d()", "Dropout2d(0.2, inplace=True)",
-    "AlphaDropout(0.1)",
+    "AlphaDropout(0.1)", "Unfold(2)", "Unfold((2, 3), dilation=2, padding=1, stride=(1, 2))",
+    "Fold((3, 4), 2, padding=1)", "Bilinear(2, 3, 4, bias=False)", "Unflatten(-1, (2, 2))",
 ]
 
 
