@@ -27,7 +27,7 @@ DEFAULT_BATCHES = {"cpu": "4,64,256", "cuda": "64,256,1024"}
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--models", default=",".join(models.MODELS), help="comma-separated: lenet,net2")
+    p.add_argument("--models", default=",".join(models.MODELS), help="comma-separated: lenet,net2,resnet")
     p.add_argument("--batches", help="comma-separated batch sizes (cpu: 4,64,256; cuda: 64,256,1024)")
     p.add_argument("--repeats", type=int, help="worker runs per library and setting (default 5, quick 3)")
     p.add_argument("--steps", type=int, default=0, help="timed steps per run; 0: enough for --target-s")
