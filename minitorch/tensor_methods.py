@@ -17,7 +17,9 @@ from minitorch.autograd import api
 from minitorch.ops import (
     arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
 )
-from minitorch.ops import activation, exponentials, inplace_math, rounding, triangular, trig  # tensor surface A
+from minitorch.ops import (  # tensor surface A
+    activation, exponentials, extrema, gather, inplace_math, rounding, scatter, sorting, triangular, trig,
+)
 from minitorch.tensor import Tensor
 
 
@@ -127,6 +129,17 @@ METHODS = {
     "frac_": inplace_math.frac_, "fmod_": inplace_math.fmod_, "remainder_": inplace_math.remainder_,
     "__imod__": inplace_math.remainder_,
     "tril_": _tril_, "triu_": _triu_,
+    "gather": gather.gather, "take_along_dim": gather.take_along_dim, "take": gather.take,
+    "index_select": gather.index_select, "masked_select": gather.masked_select, "nonzero": gather.nonzero,
+    "argwhere": gather.argwhere,
+    "scatter": scatter.scatter, "scatter_": scatter.scatter_, "scatter_add": scatter.scatter_add,
+    "scatter_add_": scatter.scatter_add_, "index_add": scatter.index_add, "index_add_": scatter.index_add_,
+    "index_copy": scatter.index_copy, "index_copy_": scatter.index_copy_, "index_fill": scatter.index_fill,
+    "index_fill_": scatter.index_fill_, "masked_scatter": scatter.masked_scatter,
+    "masked_scatter_": scatter.masked_scatter_,
+    "sort": sorting.sort, "argsort": sorting.argsort, "msort": sorting.msort, "topk": sorting.topk,
+    "amax": extrema.amax, "amin": extrema.amin, "aminmax": extrema.aminmax,
+    "kthvalue": sorting.kthvalue, "median": sorting.median, "nanmedian": sorting.nanmedian, "mode": sorting.mode,
     # dtypes, devices, copies
     "to": transfer.to, "cpu": transfer.cpu, "cuda": transfer.cuda, "float": transfer.float,
     "double": transfer.double, "half": transfer.half, "long": transfer.long, "int": transfer.int,

@@ -7,7 +7,7 @@ import numpy as np
 from minitorch.testing import integer_arrays, shapes
 from op_cases import (
     ANY, AT_LEAST_1D, AT_LEAST_2D, MATRIX, NONZERO, POSITIVE, SMALL, THREE_D, WITH_EMPTY, OpCase, args,
-    broadcast, floats, ties, unary,
+    broadcast, floats, masks, ties, unary,
 )
 
 UNIT = dict(min_value=-0.9, max_value=0.9)  # inside the domain of asin, acos, atanh
@@ -88,4 +88,79 @@ CASES = [
     OpCase("diag_vector_offset", lambda lib, x: x.diag(2), unary((3,))),
     OpCase("diag_matrix", lambda lib, x: lib.diag(x, -1), unary(MATRIX)),
     OpCase("trace", lambda lib, x: lib.trace(x), unary(MATRIX)),
+]
+
+# ----- gather and scatter -----
+INDEX_2x3 = integer_arrays((2, 3), 0, 3)  # positions along a dimension of size 4, repeats likely
+ROWS = integer_arrays((4,), 0, 2)  # positions along a dimension of size 3
+
+
+def _one_hot(lib, x, labels):
+    return lib.zeros(labels.shape[0], 4, dtype=lib.float64).scatter_(1, labels.unsqueeze(1), 1.0) * x
+
+
+CASES += [
+    OpCase("gather", lambda lib, x, i: lib.gather(x, 1, i), args(floats((3, 4)), INDEX_2x3)),
+    OpCase("gather_dim0", lambda lib, x, i: x.gather(0, i.T % 3), args(floats((3, 4)), INDEX_2x3)),
+    OpCase("gather_negative_dim", lambda lib, x, i: x.gather(-1, i), args(floats((2, 4)), INDEX_2x3)),
+    OpCase("take_along_dim", lambda lib, x, i: lib.take_along_dim(x, i[:1], dim=1), args(floats((3, 4)), INDEX_2x3)),
+    OpCase("take_along_dim_flat", lambda lib, x, i: lib.take_along_dim(x, i), args(floats((2, 2)), INDEX_2x3)),
+    OpCase("take", lambda lib, x, i: x.take(i), args(floats((2, 3)), integer_arrays((2, 2), -6, 5))),
+    OpCase("index_select", lambda lib, x, i: lib.index_select(x, 0, i), args(floats((3, 2)), ROWS)),
+    OpCase("index_select_dim1", lambda lib, x, i: x.index_select(1, i), args(floats((2, 3)), ROWS)),
+    OpCase("masked_select", lambda lib, x, m: lib.masked_select(x, m), args(floats((2, 3)), masks((2, 3)))),
+    OpCase("masked_select_broadcast", lambda lib, x, m: x.masked_select(m), args(floats((2, 3)), masks((3,)))),
+    OpCase("scatter", lambda lib, x, s: lib.scatter(x, 1, lib.tensor([[0, 3, 1], [2, 1, 0]]), s),
+           args(floats((2, 4)), floats((2, 3)))),
+    OpCase("scatter_value", lambda lib, x, i: x.scatter(1, i, -2.5), args(floats((2, 4)), INDEX_2x3)),
+    OpCase("scatter_add", lambda lib, x, i, s: lib.scatter_add(x, 1, i, s),
+           args(floats((3, 4)), INDEX_2x3, floats((2, 3)))),
+    OpCase("scatter_add_method_dim0", lambda lib, x, i, s: x.scatter_add(0, i % 2, s),
+           args(floats((2, 3)), INDEX_2x3, floats((2, 3)))),
+    OpCase("scatter_reduce_add", lambda lib, x, i, s: x.scatter(1, i, s, reduce="add"),
+           args(floats((2, 4)), INDEX_2x3, floats((2, 3))), grad=(), gradcheck=False),  # PyTorch: no derivative
+    OpCase("scatter_inplace_one_hot", _one_hot, args(floats((3, 4)), integer_arrays((3,), 0, 3))),
+    OpCase("index_add", lambda lib, x, i, s: x.index_add(0, i, s), args(floats((3, 2)), ROWS, floats((4, 2)))),
+    OpCase("index_add_alpha", lambda lib, x, i, s: lib.index_add(x, 1, i, s, alpha=-2),
+           args(floats((2, 3)), ROWS, floats((2, 4)))),
+    OpCase("index_copy", lambda lib, x, s: x.index_copy(1, lib.tensor([2, 0]), s), args(floats((3, 4)), floats((3, 2)))),
+    OpCase("index_fill", lambda lib, x: lib.index_fill(x, 1, lib.tensor([2, 0, 2]), -1.5), unary((2, 3))),
+    OpCase("masked_scatter", lambda lib, x, m, s: x.masked_scatter(m, s), args(floats((2, 3)), masks((2, 3)), floats((7,)))),
+    OpCase("masked_scatter_broadcast", lambda lib, x, m, s: lib.masked_scatter(x, m, s),
+           args(floats((2, 3)), masks((3,)), floats((2, 3)))),
+    # ----- sorting: stable, NaN last; ties keep their order (values and gradients match PyTorch's stable sort) -----
+    OpCase("sort", lambda lib, x: lib.sort(x), unary(AT_LEAST_1D)),
+    OpCase("sort_descending_dim", lambda lib, x: x.sort(0, descending=True), unary(AT_LEAST_1D)),
+    OpCase("sort_ties_stable", lambda lib, x: x.sort(dim=-1, stable=True), args(ties()), gradcheck=False),
+    OpCase("sort_ties_descending", lambda lib, x: lib.sort(x, dim=0, descending=True, stable=True), args(ties()), gradcheck=False),
+    OpCase("sort_0d", lambda lib, x: x.sort(), unary(())),
+    OpCase("sort_empty", lambda lib, x: x.sort(0), unary((0, 2))),
+    OpCase("argsort", lambda lib, x: lib.argsort(x, dim=0, stable=True), args(ties()), gradcheck=False),
+    OpCase("argsort_descending", lambda lib, x: x.argsort(descending=True, stable=True), args(ties()), gradcheck=False),
+    OpCase("msort", lambda lib, x: lib.msort(x), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("topk", lambda lib, x: lib.topk(x, 2), unary((3, 4), distinct=True)),
+    OpCase("topk_smallest_dim0", lambda lib, x: x.topk(1, dim=0, largest=False), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("topk_all", lambda lib, x: x.topk(3), unary((2, 3), distinct=True)),
+    OpCase("kthvalue", lambda lib, x: lib.kthvalue(x, 2), unary((3, 4), distinct=True)),
+    OpCase("kthvalue_keepdim", lambda lib, x: x.kthvalue(1, 0, keepdim=True), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("median", lambda lib, x: x.median(), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("median_even_lower", lambda lib, x: lib.median(x, 1), unary((3, 4), distinct=True)),
+    OpCase("median_ties", lambda lib, x: x.median(-1), args(ties()), gradcheck=False),
+    OpCase("median_ties_all", lambda lib, x: lib.median(x), args(ties()), gradcheck=False),
+    OpCase("nanmedian", lambda lib, x: lib.nanmedian(x, 0), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("mode", lambda lib, x: lib.mode(x), args(ties()), gradcheck=False),
+    OpCase("mode_dim0_keepdim", lambda lib, x: x.mode(0, keepdim=True), args(ties()), gradcheck=False),
+]
+
+# ----- extremes: amax/amin share the gradient among ties, max(dim) gives it to one index -----
+CASES += [
+    OpCase("amax", lambda lib, x: lib.amax(x), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("amax_dim", lambda lib, x: x.amax(1), unary(AT_LEAST_2D, distinct=True)),
+    OpCase("amin_dims_keepdim", lambda lib, x: lib.amin(x, (0, -1), keepdim=True), unary(THREE_D, distinct=True)),
+    OpCase("amax_ties_share_evenly", lambda lib, x: lib.amax(x, dim=-1), args(ties()), gradcheck=False),
+    OpCase("amin_ties_share_evenly", lambda lib, x: x.amin(), args(ties()), gradcheck=False),
+    OpCase("max_dim_ties_one_index", lambda lib, x: x.max(dim=1).values, args(ties(MATRIX)), gradcheck=False),
+    OpCase("aminmax", lambda lib, x: lib.aminmax(x), args(ties()), gradcheck=False),
+    OpCase("aminmax_dim", lambda lib, x: x.aminmax(dim=0, keepdim=True), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("amax_empty_dim", lambda lib, x: x.amax(1), unary((0, 3))),
 ]
