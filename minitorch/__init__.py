@@ -35,14 +35,17 @@ from minitorch.ops.shape import (
 from minitorch.ops.unary import abs, clamp, clip, exp, log, relu, sigmoid, sqrt, square, tanh
 # ----- tensor surface A -----
 from minitorch.ops.activation import log_softmax, softmax
+from minitorch.ops.cumulative import cummax, cummin, cumprod, cumsum
 from minitorch.ops.extrema import amax, amin, aminmax
 from minitorch.ops.gather import argwhere, gather, index_select, masked_select, nonzero, take, take_along_dim
 from minitorch.ops.exponentials import exp2, expm1, log1p, log2, log10, logaddexp, logit, reciprocal, rsqrt, xlogy
+from minitorch.ops.norms import norm
 from minitorch.ops.rounding import ceil, fix, floor, fmod, frac, remainder, round, sgn, sign, trunc
 from minitorch.ops.scatter import (
     index_add, index_copy, index_fill, masked_scatter, scatter, scatter_add,
 )
 from minitorch.ops.sorting import argsort, kthvalue, median, mode, msort, nanmedian, sort, topk
+from minitorch.ops.statistics import count_nonzero, logsumexp, nanmean, nansum, prod, std_mean, var_mean
 from minitorch.ops.triangular import diag, diag_embed, diagonal, trace, tril, triu
 from minitorch.ops.trig import (
     acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2, atanh,

@@ -18,7 +18,8 @@ from minitorch.ops import (
     arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
 )
 from minitorch.ops import (  # tensor surface A
-    activation, exponentials, extrema, gather, inplace_math, rounding, scatter, sorting, triangular, trig,
+    activation, cumulative, exponentials, extrema, gather, inplace_math, norms, rounding, scatter, sorting,
+    statistics, triangular, trig,
 )
 from minitorch.tensor import Tensor
 
@@ -139,6 +140,10 @@ METHODS = {
     "masked_scatter_": scatter.masked_scatter_,
     "sort": sorting.sort, "argsort": sorting.argsort, "msort": sorting.msort, "topk": sorting.topk,
     "amax": extrema.amax, "amin": extrema.amin, "aminmax": extrema.aminmax,
+    "cumsum": cumulative.cumsum, "cumprod": cumulative.cumprod, "cummax": cumulative.cummax,
+    "cummin": cumulative.cummin, "cumsum_": cumulative.cumsum_, "cumprod_": cumulative.cumprod_,
+    "prod": statistics.prod, "logsumexp": statistics.logsumexp, "nansum": statistics.nansum,
+    "nanmean": statistics.nanmean, "count_nonzero": statistics.count_nonzero, "norm": norms.norm,
     "kthvalue": sorting.kthvalue, "median": sorting.median, "nanmedian": sorting.nanmedian, "mode": sorting.mode,
     # dtypes, devices, copies
     "to": transfer.to, "cpu": transfer.cpu, "cuda": transfer.cuda, "float": transfer.float,

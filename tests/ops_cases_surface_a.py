@@ -129,8 +129,8 @@ CASES += [
     OpCase("masked_scatter_broadcast", lambda lib, x, m, s: lib.masked_scatter(x, m, s),
            args(floats((2, 3)), masks((3,)), floats((2, 3)))),
     # ----- sorting: stable, NaN last; ties keep their order (values and gradients match PyTorch's stable sort) -----
-    OpCase("sort", lambda lib, x: lib.sort(x), unary(AT_LEAST_1D)),
-    OpCase("sort_descending_dim", lambda lib, x: x.sort(0, descending=True), unary(AT_LEAST_1D)),
+    OpCase("sort", lambda lib, x: lib.sort(x), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("sort_descending_dim", lambda lib, x: x.sort(0, descending=True), unary(AT_LEAST_1D, distinct=True)),
     OpCase("sort_ties_stable", lambda lib, x: x.sort(dim=-1, stable=True), args(ties()), gradcheck=False),
     OpCase("sort_ties_descending", lambda lib, x: lib.sort(x, dim=0, descending=True, stable=True), args(ties()), gradcheck=False),
     OpCase("sort_0d", lambda lib, x: x.sort(), unary(())),
@@ -163,4 +163,76 @@ CASES += [
     OpCase("aminmax", lambda lib, x: lib.aminmax(x), args(ties()), gradcheck=False),
     OpCase("aminmax_dim", lambda lib, x: x.aminmax(dim=0, keepdim=True), unary(AT_LEAST_1D, distinct=True)),
     OpCase("amax_empty_dim", lambda lib, x: x.amax(1), unary((0, 3))),
+]
+
+# ----- running ops, products, nan-reductions, norms -----
+WITH_ZEROS = dict(min_value=-2.0, max_value=2.0)
+
+
+def zeros_in(shape: tuple, count: int):
+    """Float arrays of ``shape`` with ``count`` zeros planted at drawn places (prod's special cases)."""
+    return floats(shape, avoid=(0.0,), margin=0.3, contiguous=True).flatmap(
+        lambda a: integer_arrays((count,), 0, a.size - 1).map(lambda i: _planted(a, i)))
+
+
+def _planted(array, positions):
+    out = array.copy()
+    out.reshape(-1)[positions] = 0.0
+    return out
+
+
+CASES += [
+    OpCase("cumsum", lambda lib, x: lib.cumsum(x, 0), unary(AT_LEAST_1D)),
+    OpCase("cumsum_method_neg_dim", lambda lib, x: x.cumsum(-1), unary(AT_LEAST_1D)),
+    OpCase("cumsum_0d", lambda lib, x: x.cumsum(0), unary(())),
+    OpCase("cumsum_axis_alias", lambda lib, x: lib.cumsum(x, axis=1), unary(AT_LEAST_2D)),
+    OpCase("cumprod", lambda lib, x: lib.cumprod(x, 1), unary(AT_LEAST_2D, **NONZERO)),
+    OpCase("cumprod_one_zero", lambda lib, x: x.cumprod(0), args(zeros_in((5,), 1))),
+    OpCase("cumprod_two_zeros", lambda lib, x: lib.cumprod(x, -1), args(zeros_in((2, 4), 2))),
+    OpCase("cummax", lambda lib, x: lib.cummax(x, 0), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("cummin", lambda lib, x: x.cummin(-1), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("cummax_ties_latest_index", lambda lib, x: x.cummax(1), args(ties(MATRIX)), gradcheck=False),
+    OpCase("cummin_ties_latest_index", lambda lib, x: lib.cummin(x, 0), args(ties()), gradcheck=False),
+    OpCase("prod", lambda lib, x: lib.prod(x), unary(AT_LEAST_1D, **NONZERO)),
+    OpCase("prod_dim", lambda lib, x: x.prod(1), unary(AT_LEAST_2D, **NONZERO)),
+    OpCase("prod_dim_keepdim", lambda lib, x: lib.prod(x, -1, keepdim=True), unary(AT_LEAST_1D, **NONZERO)),
+    OpCase("prod_one_zero", lambda lib, x: x.prod(), args(zeros_in((2, 3), 1))),
+    OpCase("prod_one_zero_dim", lambda lib, x: x.prod(0), args(zeros_in((3, 2), 1))),
+    OpCase("prod_two_zeros", lambda lib, x: lib.prod(x), args(zeros_in((2, 3), 2))),
+    OpCase("prod_empty", lambda lib, x: x.prod(0), unary((0, 2))),
+    OpCase("logsumexp", lambda lib, x: lib.logsumexp(x, 1), unary(AT_LEAST_2D)),
+    OpCase("logsumexp_dims_keepdim", lambda lib, x: x.logsumexp((0, 2), keepdim=True), unary(THREE_D)),
+    OpCase("logsumexp_large", lambda lib, x: lib.logsumexp(x * 300, -1), unary(AT_LEAST_1D)),
+    OpCase("nansum", lambda lib, x: lib.nansum(lib.log(x)), unary(AT_LEAST_1D, min_value=-1.0, max_value=2.0,
+                                                                     avoid=(0.0,), margin=0.1)),
+    OpCase("nanmean_dim", lambda lib, x: x.log().nanmean(0), unary(AT_LEAST_1D, min_value=-1.0, max_value=2.0,
+                                                                  avoid=(0.0,), margin=0.1)),
+    OpCase("std_mean", lambda lib, x: lib.std_mean(x, 0), unary(shapes(1, 3, min_side=2), distinct=True)),
+    OpCase("var_mean_correction", lambda lib, x: lib.var_mean(x, dim=-1, correction=0, keepdim=True), unary(AT_LEAST_1D)),
+    OpCase("vector_norm_fn_via_norm", lambda lib, x: lib.norm(x), unary(AT_LEAST_1D, **NONZERO)),
+    OpCase("norm_dim", lambda lib, x: x.norm(dim=1), unary(AT_LEAST_2D, **NONZERO)),
+    OpCase("norm_p1_keepdim", lambda lib, x: x.norm(1, -1, True), unary(AT_LEAST_1D, **NONZERO)),
+    OpCase("norm_p3", lambda lib, x: lib.norm(x, p=3, dim=0), unary(AT_LEAST_1D, **NONZERO)),
+    OpCase("norm_fro_dims", lambda lib, x: lib.norm(x, "fro", dim=(0, 1)), unary(THREE_D)),
+    OpCase("norm_inf", lambda lib, x: x.norm(float("inf"), dim=-1), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("norm_neg_inf", lambda lib, x: x.norm(float("-inf")), unary(AT_LEAST_1D, distinct=True, **NONZERO)),
+    OpCase("norm_inf_ties_share", lambda lib, x: x.norm(float("inf"), dim=1), args(ties(MATRIX)), gradcheck=False),
+    OpCase("norm_at_zero", lambda lib, x: (x * 0).norm(dim=-1), unary(AT_LEAST_1D), gradcheck=False),
+    OpCase("norm_p1_at_zero", lambda lib, x: (x * 0).norm(1), unary(AT_LEAST_1D), gradcheck=False),
+    # ----- NumPy's axis= and keepdims= where PyTorch accepts them -----
+    OpCase("sum_axis_keepdims", lambda lib, x: x.sum(axis=0, keepdims=True), unary(AT_LEAST_1D)),
+    OpCase("sum_fn_axis", lambda lib, x: lib.sum(x, axis=(0, -1), keepdims=True), unary(THREE_D)),
+    OpCase("mean_axis", lambda lib, x: lib.mean(x, axis=1), unary(AT_LEAST_2D)),
+    OpCase("std_axis", lambda lib, x: x.std(axis=0), unary(shapes(1, 3, min_side=2), distinct=True)),
+    OpCase("var_axis_keepdims", lambda lib, x: lib.var(x, axis=-1, keepdims=True), unary(shapes(1, 3, min_side=2))),
+    OpCase("max_axis", lambda lib, x: x.max(axis=0), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("amax_axis", lambda lib, x: lib.amax(x, axis=0, keepdims=True), unary(AT_LEAST_1D, distinct=True)),
+    OpCase("prod_axis", lambda lib, x: x.prod(axis=0, keepdims=True), unary(AT_LEAST_1D, **NONZERO)),
+    OpCase("argmax_axis", lambda lib, x: lib.argmax(x, axis=-1, keepdims=True), args(ties()), gradcheck=False),
+    OpCase("cat_axis", lambda lib, x, y: lib.cat([x, y], axis=1), args(floats((2, 1)), floats((2, 3)))),
+    OpCase("concat_axis", lambda lib, x, y: lib.concat((x, y), axis=0), args(floats((1, 2)), floats((2, 2)))),
+    OpCase("stack_axis", lambda lib, x, y: lib.stack([x, y], axis=-1), args(floats((3,)), floats((3,)))),
+    OpCase("softmax_axis", lambda lib, x: lib.softmax(x, axis=-1), unary(AT_LEAST_1D)),
+    OpCase("logsumexp_axis", lambda lib, x: x.logsumexp(axis=0, keepdims=True), unary(AT_LEAST_1D)),
+    OpCase("median_axis", lambda lib, x: x.median(axis=0), unary(AT_LEAST_1D, distinct=True)),
 ]

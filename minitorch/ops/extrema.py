@@ -16,7 +16,7 @@ import numpy as np
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.reduce import expand_back
-from minitorch.sizes import Dims, normalize_dims
+from minitorch.sizes import Dims, normalize_dims, numpy_names
 from minitorch.tensor import Tensor
 
 MinMax = namedtuple("MinMax", ["min", "max"])
@@ -66,16 +66,19 @@ def _check_extent(input: Tensor, axes: Optional[tuple], name: str) -> None:
             raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
 
 
+@numpy_names
 def amax(input: Tensor, dim: Dims = (), keepdim: bool = False) -> Tensor:
     """The maximum over ``dim`` (all dims by default); ties share the gradient evenly."""
     return _extreme(input, dim, keepdim, True, "amax")
 
 
+@numpy_names
 def amin(input: Tensor, dim: Dims = (), keepdim: bool = False) -> Tensor:
     """The minimum over ``dim`` (all dims by default); ties share the gradient evenly."""
     return _extreme(input, dim, keepdim, False, "amin")
 
 
+@numpy_names
 def aminmax(input: Tensor, *, dim: Optional[int] = None, keepdim: bool = False) -> MinMax:
     """``(min, max)`` over ``dim`` (or all elements) in one call."""
     if input.numel() == 0 and (dim is None or input.shape[dim] == 0 or input.ndim == 0):

@@ -16,7 +16,7 @@ from minitorch.backend import array_module
 from minitorch.ops.broadcast import broadcast_shapes
 from minitorch.ops.index import getitem
 from minitorch.ops.shape import expand, reshape
-from minitorch.sizes import normalize_dim
+from minitorch.sizes import normalize_dim, numpy_names
 from minitorch.tensor import Tensor
 
 
@@ -62,6 +62,7 @@ class Gather(ArrayFunction):
         return add_along(ctx.shape, ctx.axis, ctx.index, grad), None, None
 
 
+@numpy_names
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """``out[i][j][k] = input[i][index[i][j][k]][k]`` for ``dim=1`` (and likewise for other dims)."""
     axis = normalize_dim(dim, input.ndim)
@@ -83,6 +84,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     return Gather.apply(input, axis, data)
 
 
+@numpy_names
 def take_along_dim(input: Tensor, indices: Tensor, dim: Optional[int] = None) -> Tensor:
     """NumPy's ``take_along_axis``: like ``gather``, but ``input`` and ``indices`` broadcast
     (apart from ``dim``); with no ``dim``, both are flattened first."""
@@ -112,6 +114,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     return reshape(gather(reshape(input, -1), 0, reshape(index, -1)), index.shape)
 
 
+@numpy_names
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices of ``input`` along ``dim`` at the positions in the vector ``index``."""
     _check_index(index, "index_select")

@@ -19,7 +19,7 @@ from minitorch.ops.gather import add_along, flat_positions, gather_array
 from minitorch.ops.inplace import apply_inplace
 from minitorch.ops.operands import plain
 from minitorch.ops.shape import expand, reshape
-from minitorch.sizes import normalize_dim
+from minitorch.sizes import normalize_dim, numpy_names
 from minitorch.tensor import Tensor
 
 
@@ -89,6 +89,7 @@ def _scatter_args(name: str, input: Tensor, dim: int, index: Tensor, src: Any) -
     return axis, data % size if data.size and int(data.min()) < 0 else data, src
 
 
+@numpy_names
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
             reduce: Optional[str] = None) -> Tensor:
     """A copy of ``input`` with ``src`` (a tensor or a number) written at ``index`` along ``dim``.
@@ -105,12 +106,14 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     return Scatter.apply(input, axis, data, src, reduce == "add")
 
 
+@numpy_names
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """A copy of ``input`` with ``src`` added at ``index`` along ``dim`` (repeats accumulate)."""
     axis, data, src = _scatter_args("scatter_add", input, dim, index, src)
     return Scatter.apply(input, axis, data, src, True)
 
 
+@numpy_names
 def scatter_(self: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
              reduce: Optional[str] = None) -> Tensor:
     """In-place :func:`scatter` (e.g. one-hot: ``zeros(n, 10).scatter_(1, y.unsqueeze(1), 1)``)."""
@@ -123,6 +126,7 @@ def scatter_(self: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     return apply_inplace(self, Scatter, axis, data, src, reduce == "add")
 
 
+@numpy_names
 def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     axis, data, src = _scatter_args("scatter_add_", self, dim, index, src)
     return apply_inplace(self, Scatter, axis, data, src, True)
@@ -155,34 +159,40 @@ def _slice_index(name: str, input: Tensor, dim: int, index: Tensor, source_shape
     return axis, expand(positions, shape) if shape else positions
 
 
+@numpy_names
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """``input`` with ``alpha * source``'s slices added at the positions ``index`` along ``dim``."""
     axis, full = _slice_index("index_add", input, dim, index, source.shape)
     return scatter_add(input, axis, full, source * alpha if alpha != 1 else source)
 
 
+@numpy_names
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """``input`` with its slices at ``index`` along ``dim`` replaced by ``source``'s."""
     axis, full = _slice_index("index_copy", input, dim, index, source.shape)
     return scatter(input, axis, full, source)
 
 
+@numpy_names
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """``input`` with its slices at ``index`` along ``dim`` set to ``value``."""
     axis, full = _slice_index("index_fill", input, dim, index, None)
     return scatter(input, axis, full, plain(value))
 
 
+@numpy_names
 def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     axis, full = _slice_index("index_add_", self, dim, index, source.shape)
     return scatter_add_(self, axis, full, source * alpha if alpha != 1 else source)
 
 
+@numpy_names
 def index_copy_(self: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     axis, full = _slice_index("index_copy_", self, dim, index, source.shape)
     return scatter_(self, axis, full, source)
 
 
+@numpy_names
 def index_fill_(self: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     axis, full = _slice_index("index_fill_", self, dim, index, None)
     return scatter_(self, axis, full, plain(value))

@@ -14,7 +14,7 @@ from minitorch import dtypes
 from minitorch.backend import array_module
 from minitorch.ops.extrema import share_value
 from minitorch.ops.gather import Gather
-from minitorch.sizes import normalize_dim
+from minitorch.sizes import normalize_dim, numpy_names
 from minitorch.tensor import Tensor
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
@@ -57,12 +57,14 @@ def _restore(result: ValuesIndices, input: Tensor) -> ValuesIndices:
     return result
 
 
+@numpy_names
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> ValuesIndices:
     """``(values, indices)`` sorted along ``dim``; always stable (ties keep their order)."""
     axis, flat = _axis(input, dim), _as_1d(input)
     return _restore(_picked(flat, axis, order(flat._data, axis, descending)), input)
 
 
+@numpy_names
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
     """The indices that sort ``input`` along ``dim`` (stable)."""
     return sort(input, dim, descending).indices
@@ -72,6 +74,7 @@ def msort(input: Tensor) -> Tensor:
     return sort(input, 0).values
 
 
+@numpy_names
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
     """The ``k`` largest (``largest=False``: smallest) elements along ``dim`` and their indices."""
     axis, flat = _axis(input, dim), _as_1d(input)
@@ -83,6 +86,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     return _restore(_picked(flat, axis, indices), input)
 
 
+@numpy_names
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     """The ``k``-th smallest element along ``dim`` (k counts from 1) and its index."""
     axis, flat = _axis(input, dim), _as_1d(input)
@@ -97,12 +101,14 @@ def _nth(input: Tensor, axis: int, position: int, keepdim: bool) -> ValuesIndice
     return _picked(input, axis, indices, keepdim)
 
 
+@numpy_names
 def median(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Any:
     """The lower median (the ⌊(n-1)/2⌋-th smallest, not the mean of the middle two); NaN where
     there is a NaN. With ``dim``, ``(values, indices)``; without, the median of all elements."""
     return _median(input, dim, keepdim, skip_nan=False)
 
 
+@numpy_names
 def nanmedian(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Any:
     """The lower median of the non-NaN elements (NaN only where all of them are NaN)."""
     return _median(input, dim, keepdim, skip_nan=True)
@@ -129,6 +135,7 @@ def _median(input: Tensor, dim: Optional[int], keepdim: bool, skip_nan: bool) ->
     return _restore(_picked(flat, axis, indices, keepdim), input)
 
 
+@numpy_names
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     """The most frequent value along ``dim`` (the smallest among equally frequent ones) and the
     index of its last occurrence, as PyTorch."""
