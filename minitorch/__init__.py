@@ -45,12 +45,18 @@ from minitorch.ops.scatter import (
     index_add, index_copy, index_fill, masked_scatter, scatter, scatter_add,
 )
 from minitorch.ops.sorting import argsort, kthvalue, median, mode, msort, nanmedian, sort, topk
+from minitorch.ops.stacking import (
+    atleast_1d, atleast_2d, atleast_3d, column_stack, dsplit, dstack, hsplit, hstack, meshgrid, row_stack,
+    tensor_split, vsplit, vstack,
+)
 from minitorch.ops.statistics import count_nonzero, logsumexp, nanmean, nansum, prod, std_mean, var_mean
+from minitorch.ops.tiling import flip, fliplr, flipud, repeat_interleave, roll, rot90, tile
 from minitorch.ops.triangular import diag, diag_embed, diagonal, trace, tril, triu
 from minitorch.ops.trig import (
     acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2, atanh,
     cos, cosh, hypot, sin, sinh, tan,
 )
+from minitorch.ops.views import movedim, moveaxis, narrow, ravel, swapdims
 # ----- end of tensor surface A -----
 from minitorch.random import Generator, initial_seed, manual_seed
 from minitorch.serialization import load, save

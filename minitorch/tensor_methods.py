@@ -19,7 +19,7 @@ from minitorch.ops import (
 )
 from minitorch.ops import (  # tensor surface A
     activation, cumulative, exponentials, extrema, gather, inplace_math, norms, rounding, scatter, sorting,
-    statistics, triangular, trig,
+    stacking, statistics, tiling, triangular, trig, views,
 )
 from minitorch.tensor import Tensor
 
@@ -144,6 +144,13 @@ METHODS = {
     "cummin": cumulative.cummin, "cumsum_": cumulative.cumsum_, "cumprod_": cumulative.cumprod_,
     "prod": statistics.prod, "logsumexp": statistics.logsumexp, "nansum": statistics.nansum,
     "nanmean": statistics.nanmean, "count_nonzero": statistics.count_nonzero, "norm": norms.norm,
+    "repeat": tiling.repeat, "tile": tiling.tile, "repeat_interleave": tiling.repeat_interleave,
+    "roll": tiling.roll, "flip": tiling.flip, "fliplr": tiling.fliplr, "flipud": tiling.flipud,
+    "rot90": tiling.rot90, "tensor_split": stacking.tensor_split, "hsplit": stacking.hsplit,
+    "vsplit": stacking.vsplit, "dsplit": stacking.dsplit, "narrow": views.narrow, "movedim": views.movedim,
+    "moveaxis": views.movedim, "swapdims": views.swapdims, "ravel": views.ravel,
+    "unsqueeze_": views.unsqueeze_, "squeeze_": views.squeeze_, "t_": views.t_, "transpose_": views.transpose_,
+    "swapaxes_": views.transpose_, "swapdims_": views.transpose_,
     "kthvalue": sorting.kthvalue, "median": sorting.median, "nanmedian": sorting.nanmedian, "mode": sorting.mode,
     # dtypes, devices, copies
     "to": transfer.to, "cpu": transfer.cpu, "cuda": transfer.cuda, "float": transfer.float,

@@ -236,3 +236,58 @@ CASES += [
     OpCase("logsumexp_axis", lambda lib, x: x.logsumexp(axis=0, keepdims=True), unary(AT_LEAST_1D)),
     OpCase("median_axis", lambda lib, x: x.median(axis=0), unary(AT_LEAST_1D, distinct=True)),
 ]
+
+
+def _unsqueeze_in_place(lib, x):
+    y = x * 2
+    y.unsqueeze_(1)
+    y.transpose_(0, 1)
+    return y.squeeze_(0)
+
+
+# ----- copies in patterns, joining and cutting, views -----
+CASES += [
+    OpCase("repeat", lambda lib, x: x.repeat(2, 3), unary((2, 3))),
+    OpCase("repeat_new_dims", lambda lib, x: x.repeat(2, 1, 2), unary(AT_LEAST_1D.filter(lambda s: len(s) <= 3)
+                                                                       .map(lambda s: s[-2:]))),
+    OpCase("repeat_tuple_0d", lambda lib, x: x.repeat((3,)), unary(())),
+    OpCase("tile", lambda lib, x: lib.tile(x, (2,)), unary(AT_LEAST_1D)),
+    OpCase("tile_method_more_dims", lambda lib, x: x.tile((2, 1, 2)), unary((2, 3))),
+    OpCase("repeat_interleave", lambda lib, x: lib.repeat_interleave(x, 2), unary(SMALL)),
+    OpCase("repeat_interleave_dim", lambda lib, x: x.repeat_interleave(3, dim=1), unary((2, 2))),
+    OpCase("repeat_interleave_counts", lambda lib, x: x.repeat_interleave(lib.tensor([2, 0, 1]), dim=0),
+           unary((3, 2))),
+    OpCase("roll", lambda lib, x: lib.roll(x, 1), unary(AT_LEAST_1D)),
+    OpCase("roll_dims", lambda lib, x: x.roll((1, -2), (0, 1)), unary(AT_LEAST_2D)),
+    OpCase("flip", lambda lib, x: lib.flip(x, (0, -1)), unary(AT_LEAST_2D)),
+    OpCase("flip_method", lambda lib, x: x.flip(0), unary(AT_LEAST_1D)),
+    OpCase("fliplr", lambda lib, x: lib.fliplr(x), unary(AT_LEAST_2D)),
+    OpCase("flipud", lambda lib, x: x.flipud(), unary(AT_LEAST_1D)),
+    OpCase("rot90", lambda lib, x: lib.rot90(x), unary(AT_LEAST_2D)),
+    OpCase("rot90_k_dims", lambda lib, x: x.rot90(3, [1, 2]), unary(THREE_D)),
+    OpCase("rot90_negative_k", lambda lib, x: lib.rot90(x, -1, (-1, 0)), unary(MATRIX)),
+    OpCase("hstack", lambda lib, x, y: lib.hstack([x, y]), args(floats((2, 1)), floats((2, 3)))),
+    OpCase("hstack_vectors", lambda lib, x, y: lib.hstack((x, y)), args(floats((2,)), floats((3,)))),
+    OpCase("vstack", lambda lib, x, y: lib.vstack([x, y]), args(floats((3,)), floats((2, 3)))),
+    OpCase("dstack", lambda lib, x, y: lib.dstack([x, y]), args(floats((2, 3)), floats((2, 3)))),
+    OpCase("column_stack", lambda lib, x, y: lib.column_stack([x, y]), args(floats((3,)), floats((3, 2)))),
+    OpCase("atleast_3d", lambda lib, x: lib.atleast_3d(x), unary(SMALL)),
+    OpCase("atleast_2d_many", lambda lib, x, y: lib.atleast_2d(x, y), args(floats(()), floats((3,)))),
+    OpCase("tensor_split_sections", lambda lib, x: lib.tensor_split(x, 3), unary((7, 2))),
+    OpCase("tensor_split_indices", lambda lib, x: x.tensor_split([1, 5, 9], dim=1), unary((2, 7))),
+    OpCase("hsplit", lambda lib, x: lib.hsplit(x, 2), unary((3, 4))),
+    OpCase("vsplit_indices", lambda lib, x: x.vsplit([1]), unary((3, 4))),
+    OpCase("meshgrid_ij", lambda lib, x, y: lib.meshgrid(x, y, indexing="ij"), args(floats((2,)), floats((3,)))),
+    OpCase("meshgrid_xy", lambda lib, x, y, z: lib.meshgrid([x, y, z], indexing="xy"),
+           args(floats((2,)), floats((3,)), floats((4,)))),
+    OpCase("narrow", lambda lib, x: lib.narrow(x, 1, 1, 2), unary((2, 4))),
+    OpCase("narrow_negative_start", lambda lib, x: x.narrow(0, -2, 1), unary((3, 2))),
+    OpCase("movedim", lambda lib, x: lib.movedim(x, 0, -1), unary(THREE_D)),
+    OpCase("movedim_many", lambda lib, x: x.movedim((0, 1), (2, 0)), unary(THREE_D)),
+    OpCase("moveaxis", lambda lib, x: lib.moveaxis(x, -1, 0), unary(THREE_D)),
+    OpCase("swapdims", lambda lib, x: x.swapdims(0, 1), unary(AT_LEAST_2D)),
+    OpCase("ravel", lambda lib, x: lib.ravel(x), unary()),
+    OpCase("ravel_method", lambda lib, x: x.t().ravel(), unary(MATRIX)),
+    OpCase("in_place_views", _unsqueeze_in_place, unary((2, 3))),
+    OpCase("expand_minus_one_leading", lambda lib, x: x.expand(2, -1, -1), unary((3, 1))),
+]
