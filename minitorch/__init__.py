@@ -35,6 +35,7 @@ from minitorch.ops.shape import (
 from minitorch.ops.unary import abs, clamp, clip, exp, log, relu, sigmoid, sqrt, square, tanh
 # ----- tensor surface A -----
 from minitorch.ops.activation import log_softmax, softmax
+from minitorch.ops.counting import bincount, bucketize, histc, searchsorted, unique, unique_consecutive
 from minitorch.ops.cumulative import cummax, cummin, cumprod, cumsum
 from minitorch.ops.extrema import amax, amin, aminmax
 from minitorch.ops.gather import argwhere, gather, index_select, masked_select, nonzero, take, take_along_dim

@@ -18,7 +18,7 @@ from minitorch.ops import (
     arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
 )
 from minitorch.ops import (  # tensor surface A
-    activation, cumulative, exponentials, extrema, gather, inplace_math, norms, rounding, scatter, sorting,
+    activation, counting, cumulative, exponentials, extrema, gather, inplace_math, norms, rounding, scatter, sorting,
     stacking, statistics, tiling, triangular, trig, views,
 )
 from minitorch.tensor import Tensor
@@ -151,6 +151,8 @@ METHODS = {
     "moveaxis": views.movedim, "swapdims": views.swapdims, "ravel": views.ravel,
     "unsqueeze_": views.unsqueeze_, "squeeze_": views.squeeze_, "t_": views.t_, "transpose_": views.transpose_,
     "swapaxes_": views.transpose_, "swapdims_": views.transpose_,
+    "unique": counting.unique, "unique_consecutive": counting.unique_consecutive, "bincount": counting.bincount,
+    "histc": counting.histc,
     "kthvalue": sorting.kthvalue, "median": sorting.median, "nanmedian": sorting.nanmedian, "mode": sorting.mode,
     # dtypes, devices, copies
     "to": transfer.to, "cpu": transfer.cpu, "cuda": transfer.cuda, "float": transfer.float,
