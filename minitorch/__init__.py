@@ -32,14 +32,16 @@ from minitorch.ops.shape import (
     broadcast_to, cat, chunk, concat, concatenate, flatten, permute, reshape, split, squeeze, stack,
     swapaxes, t, transpose, unbind, unflatten, unsqueeze,
 )
-from minitorch.ops.unary import abs, clamp, clip, exp, log, relu, sigmoid, sqrt, square, tanh
+from minitorch.ops.unary import abs, exp, log, relu, sigmoid, sqrt, square, tanh
 # ----- tensor surface A -----
 from minitorch.ops.activation import log_softmax, softmax
+from minitorch.ops.combining import addcdiv, addcmul, clamp, clip, lerp
 from minitorch.ops.counting import bincount, bucketize, histc, searchsorted, unique, unique_consecutive
 from minitorch.ops.cumulative import cummax, cummin, cumprod, cumsum
 from minitorch.ops.extrema import amax, amin, aminmax
 from minitorch.ops.gather import argwhere, gather, index_select, masked_select, nonzero, take, take_along_dim
 from minitorch.ops.exponentials import exp2, expm1, log1p, log2, log10, logaddexp, logit, reciprocal, rsqrt, xlogy
+from minitorch.ops.nonfinite import isclose, isinf, isneginf, isposinf, isreal, nan_to_num
 from minitorch.ops.norms import norm
 from minitorch.ops.rounding import ceil, fix, floor, fmod, frac, remainder, round, sgn, sign, trunc
 from minitorch.ops.scatter import (

@@ -18,8 +18,8 @@ from minitorch.ops import (
     arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
 )
 from minitorch.ops import (  # tensor surface A
-    activation, counting, cumulative, exponentials, extrema, gather, inplace_math, norms, rounding, scatter, sorting,
-    stacking, statistics, tiling, triangular, trig, views,
+    activation, combining, counting, cumulative, exponentials, extrema, gather, inplace_math, nonfinite, norms,
+    rounding, scatter, sorting, stacking, statistics, tiling, triangular, trig, views,
 )
 from minitorch.tensor import Tensor
 
@@ -58,7 +58,7 @@ METHODS = {
     "__matmul__": linalg.matmul, "__rmatmul__": _rmatmul,
     # unary maths
     "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt, "tanh": unary.tanh, "sigmoid": unary.sigmoid,
-    "relu": unary.relu, "abs": unary.abs, "__abs__": unary.abs, "clamp": unary.clamp, "clip": unary.clamp,
+    "relu": unary.relu, "abs": unary.abs, "__abs__": unary.abs, "clamp": combining.clamp, "clip": combining.clamp,
     "square": unary.square,
     # choosing elements
     "maximum": selection.maximum, "minimum": selection.minimum, "where": _where,
@@ -96,8 +96,8 @@ METHODS = {
     "add_": inplace.add_, "sub_": inplace.sub_, "mul_": inplace.mul_, "div_": inplace.div_,
     "__iadd__": inplace.add_, "__isub__": inplace.sub_, "__imul__": inplace.mul_,
     "__itruediv__": inplace.div_, "relu_": inplace.relu_, "exp_": inplace.exp_, "neg_": inplace.neg_,
-    "sigmoid_": inplace.sigmoid_, "tanh_": inplace.tanh_, "clamp_": inplace.clamp_,
-    "clip_": inplace.clamp_, "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
+    "sigmoid_": inplace.sigmoid_, "tanh_": inplace.tanh_, "clamp_": combining.clamp_,
+    "clip_": combining.clamp_, "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
     "masked_fill_": inplace.masked_fill_, "uniform_": inplace.uniform_, "normal_": inplace.normal_,
     # ----- tensor surface A: elementwise maths, triangles and diagonals -----
     "sin": trig.sin, "cos": trig.cos, "tan": trig.tan, "asin": trig.asin, "acos": trig.acos,
@@ -153,6 +153,11 @@ METHODS = {
     "swapaxes_": views.transpose_, "swapdims_": views.transpose_,
     "unique": counting.unique, "unique_consecutive": counting.unique_consecutive, "bincount": counting.bincount,
     "histc": counting.histc,
+    "lerp": combining.lerp, "lerp_": combining.lerp_, "addcmul": combining.addcmul,
+    "addcmul_": combining.addcmul_, "addcdiv": combining.addcdiv, "addcdiv_": combining.addcdiv_,
+    "isinf": nonfinite.isinf, "isposinf": nonfinite.isposinf, "isneginf": nonfinite.isneginf,
+    "isreal": nonfinite.isreal, "isclose": nonfinite.isclose, "nan_to_num": nonfinite.nan_to_num,
+    "nan_to_num_": nonfinite.nan_to_num_,
     "kthvalue": sorting.kthvalue, "median": sorting.median, "nanmedian": sorting.nanmedian, "mode": sorting.mode,
     # dtypes, devices, copies
     "to": transfer.to, "cpu": transfer.cpu, "cuda": transfer.cuda, "float": transfer.float,

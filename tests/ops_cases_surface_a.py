@@ -6,7 +6,7 @@ import numpy as np
 
 from minitorch.testing import integer_arrays, shapes
 from op_cases import (
-    ANY, AT_LEAST_1D, AT_LEAST_2D, MATRIX, NONZERO, POSITIVE, SMALL, THREE_D, WITH_EMPTY, OpCase, args,
+    ANY, AT_LEAST_1D, AT_LEAST_2D, MATRIX, NONZERO, OFF_GRID, POSITIVE, SMALL, THREE_D, WITH_EMPTY, OpCase, args,
     broadcast, floats, masks, ties, unary,
 )
 
@@ -290,4 +290,42 @@ CASES += [
     OpCase("ravel_method", lambda lib, x: x.t().ravel(), unary(MATRIX)),
     OpCase("in_place_views", _unsqueeze_in_place, unary((2, 3))),
     OpCase("expand_minus_one_leading", lambda lib, x: x.expand(2, -1, -1), unary((3, 1))),
+]
+
+
+def _adam_like_update(lib, p, m, v):
+    p = p * 1
+    p.lerp_(m, 0.25)
+    return p.addcdiv_(m, v.exp(), value=-0.1).addcmul_(m, v, value=2)
+
+
+# ----- three-tensor elementwise ops and the special values -----
+AWAY_FROM_HALVES = dict(avoid=(-2.5, -1.5, -0.5, 0.5, 1.5, 2.5))
+SPECIALS = np.array([np.nan, np.inf, -np.inf, 1.5, -2.0, 0.0])
+CASES += [
+    # bounds on a grid, min < max, and x kept away from the grid: finite differences cannot see a tie
+    OpCase("clamp_tensor_bounds", lambda lib, x, lo, hi: lib.clamp(x, lo - 1.5, hi + 1.5),
+           args(floats((2, 3), **AWAY_FROM_HALVES), ties((3,)), ties((2, 1)))),
+    OpCase("clamp_tensor_min_only", lambda lib, x, lo: x.clamp(min=lo), broadcast(OFF_GRID, ties)),
+    OpCase("clamp_tensor_max_only", lambda lib, x, hi: lib.clamp(x, max=hi), broadcast(OFF_GRID, ties)),
+    OpCase("clip_tensor", lambda lib, x, lo, hi: x.clip(lo - 1.5, hi + 1.5),
+           args(floats((2, 3), **AWAY_FROM_HALVES), ties((2, 3)), ties(()))),
+    OpCase("clamp_tensor_min_above_max", lambda lib, x, lo, hi: lib.clamp(x, lo, hi),
+           args(floats((2, 3), **OFF_GRID), ties((2, 3)), ties((3,))), gradcheck=False),
+    OpCase("clamp_tensor_ties", lambda lib, x, lo, hi: lib.clamp(x, lo, hi), args(ties((2, 3)), ties((2, 3)), ties((3,))),
+           gradcheck=False),  # x = min, x = max, min = max: who gets the gradient, as PyTorch
+    OpCase("clamp_tensor_in_place", lambda lib, x, lo: (x * 1).clamp_(min=lo), args(floats((2, 3), **OFF_GRID), ties((3,)))),
+    OpCase("lerp", lambda lib, a, b: lib.lerp(a, b, 0.3), broadcast(ANY, ANY)),
+    OpCase("lerp_tensor_weight", lambda lib, a, b, w: a.lerp(b, w), broadcast(ANY, ANY, ANY)),
+    OpCase("addcmul", lambda lib, x, a, b: lib.addcmul(x, a, b, value=0.5), broadcast(ANY, ANY, ANY)),
+    OpCase("addcdiv", lambda lib, x, a, b: x.addcdiv(a, b, value=-2), broadcast(ANY, ANY, NONZERO)),
+    OpCase("lerp_addcdiv_addcmul_in_place", _adam_like_update, args(floats((3,)), floats((3,)), floats((3,)))),
+    OpCase("nan_to_num", lambda lib, x: lib.nan_to_num(x * lib.tensor(SPECIALS)), unary((6,))),
+    OpCase("nan_to_num_values", lambda lib, x: x.mul(lib.tensor(SPECIALS)).nan_to_num(1.0, 9.0, -9.0), unary((2, 6))),
+    OpCase("isinf", lambda lib, x: lib.isinf(x * lib.tensor(SPECIALS)), unary((6,)), gradcheck=False),
+    OpCase("isposinf", lambda lib, x: x.mul(lib.tensor(SPECIALS)).isposinf(), unary((6,)), gradcheck=False),
+    OpCase("isneginf", lambda lib, x: lib.isneginf(x * lib.tensor(SPECIALS)), unary((6,)), gradcheck=False),
+    OpCase("isclose", lambda lib, a, b: lib.isclose(a, b + a * 1e-6, rtol=1e-5), broadcast(ANY, ANY), gradcheck=False),
+    OpCase("isclose_nan", lambda lib, a: a.mul(lib.tensor(SPECIALS)).isclose(a * lib.tensor(SPECIALS), equal_nan=True),
+           unary((6,)), gradcheck=False),
 ]
