@@ -48,6 +48,7 @@ from minitorch.ops.scatter import (
     index_add, index_copy, index_fill, masked_scatter, scatter, scatter_add,
 )
 from minitorch.ops.sorting import argsort, kthvalue, median, mode, msort, nanmedian, sort, topk
+from minitorch.ops.special import digamma, erf, erfc, erfinv, lgamma
 from minitorch.ops.stacking import (
     atleast_1d, atleast_2d, atleast_3d, column_stack, dsplit, dstack, hsplit, hstack, meshgrid, row_stack,
     tensor_split, vsplit, vstack,

@@ -19,7 +19,7 @@ from minitorch.ops import (
 )
 from minitorch.ops import (  # tensor surface A
     activation, combining, counting, cumulative, exponentials, extrema, gather, inplace_math, nonfinite, norms,
-    rounding, scatter, sorting, stacking, statistics, tiling, triangular, trig, views,
+    rounding, scatter, sorting, special, stacking, statistics, tiling, triangular, trig, views,
 )
 from minitorch.tensor import Tensor
 
@@ -113,6 +113,9 @@ METHODS = {
     "round": rounding.round, "trunc": rounding.trunc, "fix": rounding.trunc, "frac": rounding.frac,
     "fmod": rounding.fmod, "remainder": rounding.remainder, "__mod__": rounding.remainder,
     "__rmod__": _rmod,
+    "erf": special.erf, "erfc": special.erfc, "erfinv": special.erfinv, "lgamma": special.lgamma,
+    "digamma": special.digamma, "erf_": inplace_math.erf_, "erfc_": inplace_math.erfc_,
+    "erfinv_": inplace_math.erfinv_, "lgamma_": inplace_math.lgamma_, "digamma_": inplace_math.digamma_,
     "softmax": activation.softmax, "log_softmax": activation.log_softmax,
     "tril": triangular.tril, "triu": triangular.triu, "diagonal": triangular.diagonal,
     "diag_embed": triangular.diag_embed, "diag": triangular.diag, "trace": triangular.trace,

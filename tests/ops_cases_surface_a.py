@@ -329,3 +329,24 @@ CASES += [
     OpCase("isclose_nan", lambda lib, a: a.mul(lib.tensor(SPECIALS)).isclose(a * lib.tensor(SPECIALS), equal_nan=True),
            unary((6,)), gradcheck=False),
 ]
+
+# ----- special functions (NumPy only: series, continued fraction, Lanczos, asymptotic series) -----
+WIDE = dict(min_value=-6.0, max_value=6.0)
+CASES += [
+    OpCase("erf", lambda lib, x: lib.erf(x), unary(**WIDE)),
+    OpCase("erf_method_tails", lambda lib, x: (x * 4).erf(), unary()),
+    OpCase("erfc", lambda lib, x: lib.erfc(x), unary(**WIDE), rtol=1e-10),
+    OpCase("erfc_far_tail", lambda lib, x: (x.abs() * 8 + 2).erfc(), unary(**NONZERO), rtol=1e-10, atol=0),
+    OpCase("erfinv", lambda lib, x: lib.erfinv(x), unary(min_value=-0.999, max_value=0.999)),
+    OpCase("erfinv_near_one", lambda lib, x: (1 - x.abs() * 1e-9).erfinv(), unary(**NONZERO), gradcheck=False),
+    OpCase("erf_erfinv_round_trip", lambda lib, x: lib.erf(lib.erfinv(x)), unary(min_value=-0.99, max_value=0.99)),
+    OpCase("lgamma", lambda lib, x: lib.lgamma(x), unary(min_value=0.05, max_value=30.0)),
+    OpCase("lgamma_negative", lambda lib, x: x.lgamma(), unary(min_value=-4.0, max_value=0.0,
+                                                              avoid=(-4.0, -3.0, -2.0, -1.0, 0.0), margin=0.05)),
+    OpCase("lgamma_large", lambda lib, x: (x.abs() * 1e6 + 1).lgamma(), unary(), gradcheck=False),
+    OpCase("digamma", lambda lib, x: lib.digamma(x), unary(min_value=0.05, max_value=30.0)),
+    OpCase("digamma_negative", lambda lib, x: x.digamma(), unary(min_value=-4.0, max_value=0.0,
+                                                                avoid=(-4.0, -3.0, -2.0, -1.0, 0.0), margin=0.05)),
+    OpCase("special_float32", lambda lib, x: x.float().erf() + x.float().lgamma() + x.float().digamma(),
+           unary(min_value=0.1), rtol=1e-5, atol=1e-5, gradcheck=False),
+]
