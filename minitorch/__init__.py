@@ -47,6 +47,7 @@ from minitorch.ops.rounding import ceil, fix, floor, fmod, frac, remainder, roun
 from minitorch.ops.scatter import (
     index_add, index_copy, index_fill, masked_scatter, scatter, scatter_add,
 )
+from minitorch.ops.scatter_reduce import scatter_reduce
 from minitorch.ops.sorting import argsort, kthvalue, median, mode, msort, nanmedian, sort, topk
 from minitorch.ops.special import digamma, erf, erfc, erfinv, lgamma
 from minitorch.ops.stacking import (

@@ -19,7 +19,7 @@ from minitorch.ops import (
 )
 from minitorch.ops import (  # tensor surface A
     activation, combining, counting, cumulative, exponentials, extrema, gather, inplace_math, nonfinite, norms,
-    rounding, scatter, sorting, special, stacking, statistics, tiling, triangular, trig, views,
+    rounding, scatter, scatter_reduce, sorting, special, stacking, statistics, tiling, triangular, trig, views,
 )
 from minitorch.tensor import Tensor
 
@@ -140,7 +140,8 @@ METHODS = {
     "scatter_add_": scatter.scatter_add_, "index_add": scatter.index_add, "index_add_": scatter.index_add_,
     "index_copy": scatter.index_copy, "index_copy_": scatter.index_copy_, "index_fill": scatter.index_fill,
     "index_fill_": scatter.index_fill_, "masked_scatter": scatter.masked_scatter,
-    "masked_scatter_": scatter.masked_scatter_,
+    "masked_scatter_": scatter.masked_scatter_, "scatter_reduce": scatter_reduce.scatter_reduce,
+    "scatter_reduce_": scatter_reduce.scatter_reduce_,
     "sort": sorting.sort, "argsort": sorting.argsort, "msort": sorting.msort, "topk": sorting.topk,
     "amax": extrema.amax, "amin": extrema.amin, "aminmax": extrema.aminmax,
     "cumsum": cumulative.cumsum, "cumprod": cumulative.cumprod, "cummax": cumulative.cummax,

@@ -350,3 +350,18 @@ CASES += [
     OpCase("special_float32", lambda lib, x: x.float().erf() + x.float().lgamma() + x.float().digamma(),
            unary(min_value=0.1), rtol=1e-5, atol=1e-5, gradcheck=False),
 ]
+
+# ----- scatter_reduce: every reduction, with and without the input's own values -----
+SLOT_INDEX = integer_arrays((2, 5), 0, 3)
+CASES += [
+    OpCase(f"scatter_reduce_{reduce}{'' if include_self else '_exclude_self'}",
+           lambda lib, x, i, s, reduce=reduce, include_self=include_self: x.scatter_reduce(
+               1, i, s, reduce, include_self=include_self),
+           args(floats((2, 4), distinct=True, min_value=0.5), SLOT_INDEX, floats((2, 5), distinct=True, max_value=-0.5)))
+    for reduce in ("sum", "prod", "mean", "amax", "amin") for include_self in (True, False)
+] + [
+    OpCase("scatter_reduce_amax_ties", lambda lib, x, i, s: lib.scatter_reduce(x, 1, i, s, "amax", include_self=False),
+           args(ties((2, 4)), SLOT_INDEX, ties((2, 5))), gradcheck=False),
+    OpCase("scatter_reduce_prod_zeros", lambda lib, x, i, s: lib.scatter_reduce(x, 1, i, s, "prod"),
+           args(ties((2, 4)), SLOT_INDEX, ties((2, 5))), gradcheck=False),
+]
