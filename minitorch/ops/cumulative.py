@@ -72,10 +72,9 @@ class CumExtreme(ArrayFunction):
         running = (xp.maximum if largest else xp.minimum).accumulate(x, axis)  # NaN, once met, stays
         positions = xp.arange(x.shape[axis]).reshape([-1 if d == axis else 1 for d in range(x.ndim)])
         is_nan = xp.isnan(x) if x.dtype.kind == "f" else xp.zeros(x.shape, bool)
-        reached = (x == running) | is_nan  # a new (or equal: the later index wins) extreme, or the NaN that sticks
-        seen_nan = xp.logical_or.accumulate(is_nan, axis) if x.dtype.kind == "f" else is_nan
-        first_nan = is_nan & (xp.cumsum(is_nan, axis) == 1)
-        reached = xp.where(seen_nan, first_nan, reached)
+        seen_nan = xp.cumsum(is_nan, axis) > 0
+        # a new (or equal: the later index wins) extreme; once a NaN is met, each later NaN
+        reached = xp.where(seen_nan, is_nan, x == running)
         indices = xp.maximum.accumulate(xp.where(reached, positions, 0), axis)
         ctx.shape, ctx.axis, ctx.indices = x.shape, axis, indices
         ctx.mark_non_differentiable(indices)

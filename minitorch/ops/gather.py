@@ -125,7 +125,10 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         return gather(input, 0, index.reshape(()))
     positions = index._data.reshape(-1)
     if positions.size and (int(positions.min()) < 0 or int(positions.max()) >= input.shape[axis]):
-        raise IndexError(f"index_select(): index out of range in self (dimension {axis} has size {input.shape[axis]})")
+        bad = int(positions.min()) if int(positions.min()) < 0 else int(positions.max())
+        raise (IndexError if axis == 0 else RuntimeError)(  # PyTorch's CPU kernels differ by dim
+            f"index_select(): index {bad} is out of range in self (dimension {axis} has size {input.shape[axis]})"
+        )
     shape = [1] * input.ndim
     shape[axis] = -1
     target = list(input.shape)
