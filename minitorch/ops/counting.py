@@ -135,7 +135,9 @@ def searchsorted(sorted_sequence: Tensor, input: Union[Tensor, int, float], *, o
     to keep them sorted: the first such place (``right=True``/``side='right'``: the last)."""
     if side is not None:
         if side not in ("left", "right") or (side == "left" and right):
-            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' and must agree with right, got {side!r}")
+            raise RuntimeError(
+                f"torch.searchsorted(): side can only be 'left' or 'right' and must agree with right, got {side!r}"
+            )
         right = side == "right"
     scalar = not isinstance(input, Tensor)
     values = tensor(input, device=sorted_sequence.device)._data if scalar else input._data

@@ -175,7 +175,8 @@ def _in_range(index: Any, size: int, axis: int) -> Any:
     if index.size:
         low, high = int(index.min()), int(index.max())
         if high >= size or low < -size:
-            raise RuntimeError(f"index {high if high >= size else low} is out of bounds for dimension {axis} with size {size}")
+            bad = high if high >= size else low
+            raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
         if low < 0:
             index = index % size
     return index

@@ -45,7 +45,7 @@ class VectorNorm(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        """d‖x‖ₚ/dxᵢ = sign(xᵢ)·|xᵢ|ᵖ⁻¹ / ‖x‖ᵖ⁻¹ (0 where ‖x‖ = 0); p = ±∞: shared among the extreme |xᵢ|."""
+        """d‖x‖ₚ/dxᵢ = sign(xᵢ)·|xᵢ|ᵖ⁻¹ / ‖x‖ᵖ⁻¹ (0 where ‖x‖ = 0); p = ±∞: shared by the extreme |xᵢ|."""
         x, norm = ctx.saved_tensors
         xp, ord = array_module(x), ctx.ord
         size, sign = xp.abs(x), xp.sign(x)

@@ -152,7 +152,9 @@ def _slice_index(name: str, input: Tensor, dim: int, index: Tensor, source_shape
                 f"{name}(): Number of indices ({count}) should be equal to source.size(dim): "
                 f"({source_shape[axis] if len(source_shape) > axis else 'none'}), for dim: {axis}"
             )
-        raise RuntimeError(f"{name}(): source {list(source_shape)} and self {list(input.shape)} must match outside dim {axis}")
+        raise RuntimeError(
+            f"{name}(): source {list(source_shape)} and self {list(input.shape)} must match outside dim {axis}"
+        )
     along = [1] * max(input.ndim, 1)
     along[axis] = count
     positions = reshape(index, along if input.ndim else [count])
