@@ -18,7 +18,7 @@ import numpy as np
 from minitorch import dtypes
 from minitorch.backend import array_module
 from minitorch.creation import tensor
-from minitorch.sizes import normalize_dim, numpy_names
+from minitorch.sizes import normalize_dim
 from minitorch.tensor import Tensor
 
 
@@ -43,7 +43,6 @@ def _unrows(rows: Any, data: Any, axis: int) -> Any:
     return xp.moveaxis(rows.reshape((rows.shape[0],) + moved[1:]), 0, axis)
 
 
-@numpy_names
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
            dim: Optional[int] = None) -> Any:
     """The distinct values (or distinct slices along ``dim``) in ascending order."""
@@ -68,7 +67,6 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
     return _results(_unrows(values, data, axis), inverse, counts, return_inverse, return_counts)
 
 
-@numpy_names
 def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
                        dim: Optional[int] = None) -> Any:
     """Collapse each run of equal consecutive values (or slices along ``dim``) to one."""

@@ -24,8 +24,8 @@ def flat_positions(shape: tuple, axis: int, index: Any) -> Any:
     """The flat (C-order) position in an array of ``shape`` of each element named by ``index``
     along ``axis``, the other coordinates being the element's own."""
     xp = array_module(index)
-    coords = list(xp.indices(index.shape, sparse=True))
-    coords[axis] = index
+    coords = [xp.arange(n).reshape([-1 if d == i else 1 for d in range(index.ndim)]) for i, n in enumerate(index.shape)]
+    coords[axis] = index  # each element's own coordinates, except along ``axis``
     strides = [math.prod(shape[d + 1:]) for d in range(len(shape))]
     position = coords[0] * strides[0] if coords else xp.zeros((), dtype=xp.int64)
     for coord, stride in zip(coords[1:], strides[1:]):

@@ -15,7 +15,7 @@ import numpy as np
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.reduce import expand_back
-from minitorch.sizes import Dims, normalize_dims, numpy_names
+from minitorch.sizes import Dims, normalize_dims
 from minitorch.tensor import Tensor
 
 
@@ -85,7 +85,6 @@ def vector_norm(x: Tensor, ord: Union[int, float] = 2, dim: Dims = None, keepdim
     return VectorNorm.apply(x, float(ord), axes, keepdim)
 
 
-@numpy_names
 def norm(input: Tensor, p: Optional[Union[float, str]] = "fro", dim: Dims = None, keepdim: bool = False,
          dtype: Any = None) -> Tensor:
     """The legacy ``torch.norm``: ``p='fro'`` (default) or a number is a vector norm over ``dim``

@@ -13,7 +13,7 @@ from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.creation import arange
 from minitorch.ops.gather import index_select
-from minitorch.sizes import normalize_dim, size_from_args
+from minitorch.sizes import normalize_dim, numpy_names, size_from_args
 from minitorch.tensor import Tensor
 
 
@@ -52,6 +52,7 @@ def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
+@numpy_names
 def repeat_interleave(input: Tensor, repeats: Union[int, Tensor, None] = None, dim: Optional[int] = None,
                       *, output_size: Optional[int] = None) -> Tensor:
     """Each element (slice along ``dim``) repeated in place: ``[a, b] → [a, a, b, b]``.

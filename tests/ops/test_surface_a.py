@@ -225,3 +225,24 @@ def test_vector_norm_is_importable_for_linalg():
     for ord in (2, 1, float("inf"), float("-inf"), 0, 3.5):
         np.testing.assert_allclose(vector_norm(minitorch.tensor(x), ord, dim=1, keepdim=True).numpy(),
                                    torch.linalg.vector_norm(torch.tensor(x), ord, dim=1, keepdim=True).numpy())
+
+
+ALIASES = [
+    lambda L, x: x.sum(axis=1, keepdims=True), lambda L, x: L.mean(x, axis=0), lambda L, x: x.max(axis=1),
+    lambda L, x: L.argmax(x, axis=1, keepdims=True), lambda L, x: x.all(axis=0), lambda L, x: L.prod(x, axis=1),
+    lambda L, x: L.cumsum(x, axis=1), lambda L, x: x.cummax(axis=0), lambda L, x: L.amin(x, axis=(0, 1)),
+    lambda L, x: L.logsumexp(x, axis=1, keepdims=True), lambda L, x: x.sort(axis=0), lambda L, x: x.topk(1, axis=0),
+    lambda L, x: L.median(x, axis=1, keepdims=True), lambda L, x: L.nansum(x, axis=0), lambda L, x: L.std_mean(x, axis=1),
+    lambda L, x: L.count_nonzero(x, axis=0), lambda L, x: L.cat([x, x], axis=1), lambda L, x: L.stack([x, x], axis=2),
+    lambda L, x: x.unsqueeze(axis=0), lambda L, x: L.softmax(x, axis=0), lambda L, x: L.gather(x, axis=1, index=x.long() % 3),
+    lambda L, x: L.index_select(x, axis=1, index=L.tensor([2, 0])), lambda L, x: L.narrow(x, axis=1, start=1, length=2),
+    lambda L, x: L.repeat_interleave(x, 2, axis=0), lambda L, x: L.tensor_split(x, 2, axis=1),
+]
+
+
+@pytest.mark.parametrize("call", ALIASES, ids=[f"alias_{i}" for i in range(len(ALIASES))])
+def test_numpy_axis_and_keepdims_where_pytorch_accepts_them(call):
+    x = np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]])
+    mine, theirs = both(call, x)
+    for a, b in zip(mine if isinstance(mine, tuple) else [mine], theirs if isinstance(theirs, tuple) else [theirs]):
+        np.testing.assert_allclose(a.numpy(), b.numpy())

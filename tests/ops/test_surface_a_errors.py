@@ -68,6 +68,9 @@ ERRORS = [
     ("addcdiv_integer", lambda L, x: L.addcdiv(x, x.long(), x.long()), r"Integer division"),
     ("sort_stable_positional", lambda L, x: L.sort(x, 0, True, True), r"positional"),
     ("axis_and_dim", lambda L, x: x.sum(dim=0, axis=0), r"(?i)dim|axis"),
+    ("norm_has_no_axis_alias", lambda L, x: L.norm(x, axis=0), r"axis"),
+    ("unique_has_no_axis_alias", lambda L, x: L.unique(x, axis=0), r"axis"),
+    ("flip_has_no_axis_alias", lambda L, x: L.flip(x, axis=0), r"axis"),
     ("cumsum_keepdims", lambda L, x: L.cumsum(x, 0, keepdims=True), r"keepdim"),
 ]
 
