@@ -320,7 +320,8 @@ CASES += [
     OpCase("addcmul", lambda lib, x, a, b: lib.addcmul(x, a, b, value=0.5), broadcast(ANY, ANY, ANY)),
     OpCase("addcdiv", lambda lib, x, a, b: x.addcdiv(a, b, value=-2), broadcast(ANY, ANY, NONZERO)),
     OpCase("lerp_addcdiv_addcmul_in_place", _adam_like_update, args(floats((3,)), floats((3,)), floats((3,)))),
-    OpCase("nan_to_num", lambda lib, x: lib.nan_to_num(x * lib.tensor(SPECIALS)), unary((6,))),
+    OpCase("nan_to_num", lambda lib, x: lib.nan_to_num(x * lib.tensor(SPECIALS)), unary((6,)),
+           gradcheck=False),  # the default replacements are ±1.8e308: finite differences overflow
     OpCase("nan_to_num_values", lambda lib, x: x.mul(lib.tensor(SPECIALS)).nan_to_num(1.0, 9.0, -9.0), unary((2, 6))),
     OpCase("isinf", lambda lib, x: lib.isinf(x * lib.tensor(SPECIALS)), unary((6,)), gradcheck=False),
     OpCase("isposinf", lambda lib, x: x.mul(lib.tensor(SPECIALS)).isposinf(), unary((6,)), gradcheck=False),
