@@ -344,3 +344,5 @@ CASES = [
            / (x.var(-1, unbiased=False, keepdim=True) + 1e-5).sqrt(), unary((2, 3), distinct=True)),
     OpCase("diamond", lambda lib, x: x.exp() * x.tanh() + x.exp(), unary()),
 ]
+from ops_cases_nn_b import CASES as _EXTRA  # noqa: E402
+CASES += _EXTRA

@@ -6,6 +6,7 @@ meaning something else.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Optional
 
 from minitorch.nn import functional as F
@@ -15,8 +16,16 @@ from minitorch.tensor import Tensor
 
 
 class _Loss(Module):
-    def __init__(self, *, reduction: str = "mean") -> None:
+    """``reduction``: ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``.
+
+    The legacy ``size_average``/``reduce`` flags still work, with PyTorch's deprecation warning.
+    """
+
+    def __init__(self, *, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                 reduction: str = "mean") -> None:
         super().__init__()
+        if size_average is not None or reduce is not None:
+            reduction = legacy_reduction(size_average, reduce)
         check_reduction(reduction)
         self.reduction = reduction
 
@@ -24,9 +33,22 @@ class _Loss(Module):
 class _WeightedLoss(_Loss):
     """Class weights live in a buffer, so they follow ``.to(device)`` and appear in ``state_dict``."""
 
-    def __init__(self, weight: Optional[Tensor] = None, *, reduction: str = "mean") -> None:
-        super().__init__(reduction=reduction)
+    def __init__(self, weight: Optional[Tensor] = None, *, size_average: Optional[bool] = None,
+                 reduce: Optional[bool] = None, reduction: str = "mean") -> None:
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
         self.register_buffer("weight", weight)
+
+
+def legacy_reduction(size_average: Optional[bool], reduce: Optional[bool]) -> str:
+    """The ``reduction`` that PyTorch's deprecated ``size_average`` and ``reduce`` flags mean."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = ("mean" if size_average else "sum") if reduce else "none"
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+        UserWarning, stacklevel=4,
+    )
+    return reduction
 
 
 class CrossEntropyLoss(_WeightedLoss):
