@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 # ----- nn surface B: losses, distances, containers, utils -----
+from minitorch.nn import utils  # noqa: E402
 from minitorch.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
 from minitorch.nn.modules.loss_more import (  # noqa: E402
     BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss,
@@ -34,6 +35,6 @@ __all__ += [
     "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CosineSimilarity", "GaussianNLLLoss",
     "HingeEmbeddingLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MarginRankingLoss", "MultiLabelMarginLoss",
     "MultiLabelSoftMarginLoss", "MultiMarginLoss", "PairwiseDistance", "PoissonNLLLoss", "SmoothL1Loss",
-    "SoftMarginLoss", "TripletMarginLoss",
+    "SoftMarginLoss", "TripletMarginLoss", "utils",
 ]
 # ----- end nn surface B -----
