@@ -24,6 +24,7 @@ __all__ = [
 
 # ----- nn surface B: losses, distances, containers, utils -----
 from minitorch.nn import utils  # noqa: E402
+from minitorch.nn.parameter_containers import ParameterDict, ParameterList  # noqa: E402
 from minitorch.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
 from minitorch.nn.modules.loss_more import (  # noqa: E402
     BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss,
@@ -34,7 +35,7 @@ from minitorch.nn.modules.loss_more import (  # noqa: E402
 __all__ += [
     "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CosineSimilarity", "GaussianNLLLoss",
     "HingeEmbeddingLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MarginRankingLoss", "MultiLabelMarginLoss",
-    "MultiLabelSoftMarginLoss", "MultiMarginLoss", "PairwiseDistance", "PoissonNLLLoss", "SmoothL1Loss",
+    "MultiLabelSoftMarginLoss", "MultiMarginLoss", "PairwiseDistance", "ParameterDict", "ParameterList", "PoissonNLLLoss", "SmoothL1Loss",
     "SoftMarginLoss", "TripletMarginLoss", "utils",
 ]
 # ----- end nn surface B -----
