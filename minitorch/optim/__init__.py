@@ -21,10 +21,11 @@ from minitorch.optim.adadelta import Adadelta  # noqa: E402
 from minitorch.optim.adagrad import Adagrad  # noqa: E402
 from minitorch.optim.adamax import Adamax  # noqa: E402
 from minitorch.optim.asgd import ASGD  # noqa: E402
+from minitorch.optim.lbfgs import LBFGS  # noqa: E402
 from minitorch.optim.nadam import NAdam  # noqa: E402
 from minitorch.optim.radam import RAdam  # noqa: E402
 from minitorch.optim.rmsprop import RMSprop  # noqa: E402
 from minitorch.optim.rprop import Rprop  # noqa: E402
 
-__all__ += ["ASGD", "Adadelta", "Adagrad", "Adamax", "NAdam", "RAdam", "RMSprop", "Rprop"]
+__all__ += ["ASGD", "LBFGS", "Adadelta", "Adagrad", "Adamax", "NAdam", "RAdam", "RMSprop", "Rprop"]
 # ----- end optim surface B -----

@@ -189,6 +189,9 @@ def _check_can_optimize(param: Any) -> None:
         )
 
 
+_FLAT_STATE = ("d", "prev_flat_grad", "old_dirs", "old_stps")  # LBFGS: vectors over all the parameters
+
+
 def _copy_state(param: Tensor, key: str, value: Any) -> Any:
     """A copy of a saved state value, with tensors moved to ``param``'s device and float dtype.
 
@@ -204,7 +207,7 @@ def _copy_state(param: Tensor, key: str, value: Any) -> Any:
         return copy.deepcopy(value)
     if key == "step":
         return Tensor(to_device(value._data, CPU).copy())
-    if value.ndim and value.shape != param.shape:  # 0-d values (NAdam's mu_product, ASGD's eta) are per parameter
+    if value.ndim and value.shape != param.shape and key not in _FLAT_STATE:  # 0-d values (NAdam's mu_product, ASGD's eta) are per parameter
         raise ValueError(
             f"loaded optimizer state {key!r} has shape {tuple(value.shape)}, but its parameter has "
             f"shape {tuple(param.shape)}: was the state_dict saved from a different model?"
