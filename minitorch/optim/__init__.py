@@ -26,6 +26,7 @@ from minitorch.optim.nadam import NAdam  # noqa: E402
 from minitorch.optim.radam import RAdam  # noqa: E402
 from minitorch.optim.rmsprop import RMSprop  # noqa: E402
 from minitorch.optim.rprop import Rprop  # noqa: E402
+from minitorch.optim import swa_utils  # noqa: E402
 
-__all__ += ["ASGD", "LBFGS", "Adadelta", "Adagrad", "Adamax", "NAdam", "RAdam", "RMSprop", "Rprop"]
+__all__ += ["ASGD", "LBFGS", "Adadelta", "Adagrad", "Adamax", "NAdam", "RAdam", "RMSprop", "Rprop", "swa_utils"]
 # ----- end optim surface B -----
