@@ -81,3 +81,10 @@ def test_parameters_to_vector_is_differentiable():
         p.grad = None
     (utils.parameters_to_vector(ours) * 3).sum().backward()
     assert all(np.all(p.grad.numpy() == 3) for p in ours)
+
+
+def test_deprecated_clip_grad_norm_warns():
+    ours, theirs = params_with_grads(np.float64)
+    with pytest.warns(FutureWarning, match="deprecated in favor of `torch.nn.utils.clip_grad_norm_`"):
+        total = utils.clip_grad_norm(ours, 0.5)
+    assert_close(total, torch.nn.utils.clip_grad_norm_(theirs, 0.5))

@@ -202,3 +202,12 @@ def test_register_module_and_zero_grad():
     model.fc(minitorch.ones(1, 2)).sum().backward()
     model.zero_grad()
     assert model.fc.weight.grad is None
+
+
+def test_half_float_double_cast_floating_tensors_only():
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    model.half()
+    assert model[0].weight.dtype == minitorch.float16 and model[1].num_batches_tracked.dtype == minitorch.int64
+    model.float()
+    assert model[1].running_mean.dtype == minitorch.float32
+    assert model.double()[0].bias.dtype == minitorch.float64

@@ -14,6 +14,7 @@ either between ``loss.backward()`` and ``optimizer.step()``::
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Iterable, List, Optional, Union
 
 import numpy as np
@@ -87,6 +88,16 @@ def clip_grad_norm_(parameters: Tensors, max_norm: float, norm_type: float = 2.0
     total = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
     clip_grads_with_norm_(parameters, max_norm, total, foreach)
     return total
+
+
+def clip_grad_norm(parameters: Tensors, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach: Optional[bool] = None) -> Tensor:
+    """The old name of :func:`clip_grad_norm_` (deprecated, as in PyTorch)."""
+    warnings.warn(
+        "`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
+        FutureWarning, stacklevel=2,
+    )
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
 def clip_grad_value_(parameters: Tensors, clip_value: float, foreach: Optional[bool] = None) -> None:
