@@ -165,3 +165,13 @@ def test_kl_div_mean_warns_and_batchmean_divides_by_batch():
 def test_weights_are_buffers():
     loss = nn.BCEWithLogitsLoss(weight=minitorch.ones(3), pos_weight=minitorch.ones(3))
     assert list(loss.state_dict()) == ["weight", "pos_weight"]
+
+
+def test_poisson_full_target_gradient_at_zero_is_nan_as_pytorch():
+    x, tx = both(np.zeros(2), requires_grad=True)
+    y, ty = both(np.array([0.0, 0.5]), requires_grad=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nn.functional.poisson_nll_loss(x, y, full=True, reduction="sum").backward()
+    torch.nn.functional.poisson_nll_loss(tx, ty, full=True, reduction="sum").backward()
+    assert_close(y.grad, ty.grad)
+    assert np.isnan(y.grad.numpy()[0])
