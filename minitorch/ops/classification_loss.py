@@ -15,7 +15,7 @@ import numpy as np
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.broadcast import broadcast_shapes
-from minitorch.ops.loss import check_reduction, reduce_losses, row_scales
+from minitorch.ops.loss import accepts_legacy_reduction, check_reduction, reduce_losses, row_scales
 from minitorch.ops.pointwise_loss import PointwiseLoss, pointwise_loss
 from minitorch.tensor import Tensor
 
@@ -83,6 +83,7 @@ class SoftMargin(PointwiseLoss):
         return -y * z / (1 + z), None
 
 
+@accepts_legacy_reduction
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, *,
                          reduction: str = "mean") -> Tensor:
     """Cross-entropy of probabilities ``input`` ∈ [0, 1] (e.g. after a sigmoid) and targets in [0, 1]."""
@@ -91,6 +92,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor]
     return pointwise_loss(BCE, "binary_cross_entropy", input, target, reduction, None, weight, same_shape=True)
 
 
+@accepts_legacy_reduction
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, *,
                                      reduction: str = "mean", pos_weight: Optional[Tensor] = None) -> Tensor:
     """``binary_cross_entropy(sigmoid(input), target)`` in one stable step; ``pos_weight`` (one per
@@ -107,6 +109,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Opti
     return pointwise_loss(BCEWithLogits, "binary_cross_entropy_with_logits", input, target, reduction, pos, weight)
 
 
+@accepts_legacy_reduction
 def soft_margin_loss(input: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
     """Two-class logistic loss log(1 + e^(−y·x)) for labels ±1 (not differentiable in the labels)."""
     if target.requires_grad:
@@ -117,6 +120,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, *, reduction: str = "mean") 
     return pointwise_loss(SoftMargin, "soft_margin_loss", input, target, reduction)
 
 
+@accepts_legacy_reduction
 def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, *,
                                 reduction: str = "mean") -> Tensor:
     """Independent binary cross-entropies on logits (N, C) against 0/1 labels, averaged over the C classes."""
@@ -193,6 +197,7 @@ class MultiLabelMargin(ArrayFunction):
         return rows_grad.reshape(ctx.shape), None, None
 
 
+@accepts_legacy_reduction
 def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
                       weight: Optional[Tensor] = None, *, reduction: str = "mean") -> Tensor:
     """Multi-class hinge loss of scores (N, C) against class indices (N,); ``p`` is 1 or 2."""
@@ -211,6 +216,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     return MultiMargin.apply(input, labels, weights, p, float(margin), reduction)
 
 
+@accepts_legacy_reduction
 def multilabel_margin_loss(input: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
     """Multi-label hinge loss: each listed target class should score 1 above each unlisted one.
 

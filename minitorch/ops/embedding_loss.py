@@ -8,11 +8,10 @@ composes differentiable ops, as PyTorch does.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
-from minitorch.ops.loss import check_reduction
+from minitorch.ops.loss import accepts_legacy_reduction, check_reduction
 from minitorch.tensor import Tensor
 
 
@@ -105,6 +104,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
 
 # ----- margin losses -----
+@accepts_legacy_reduction
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, *,
                           reduction: str = "mean") -> Tensor:
     """1 − cos(x₁, x₂) for similar pairs (y = 1), max(0, cos − margin) for dissimilar ones (y = −1)."""
@@ -131,6 +131,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     return _reduce(positive + negative, reduction)
 
 
+@accepts_legacy_reduction
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, *,
                         reduction: str = "mean") -> Tensor:
     """max(0, −y·(x₁ − x₂) + margin): x₁ should rank above x₂ where y = 1, below where y = −1."""
@@ -143,6 +144,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
     return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction)
 
 
+@accepts_legacy_reduction
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, *, reduction: str = "mean") -> Tensor:
     """x where y = 1, max(0, margin − x) where y = −1 (x usually a distance)."""
     check_reduction(reduction)
@@ -152,6 +154,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, *, 
     return _reduce(below_margin + itself, reduction)
 
 
+@accepts_legacy_reduction
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
                         eps: float = 1e-6, swap: bool = False, *, reduction: str = "mean") -> Tensor:
     """max(0, d(a, p) − d(a, n) + margin): the anchor nearer its positive than its negative by a margin.

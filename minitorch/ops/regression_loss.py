@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from minitorch.backend import array_module
-from minitorch.ops.loss import check_reduction
+from minitorch.ops.loss import accepts_legacy_reduction, check_reduction
 from minitorch.ops.pointwise_loss import PointwiseLoss, pointwise_loss
 from minitorch.tensor import Tensor
 
@@ -100,11 +100,13 @@ def _quiet() -> Any:
     return np.errstate(divide="ignore", invalid="ignore")
 
 
+@accepts_legacy_reduction
 def l1_loss(input: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
     """Mean absolute error |input − target| (or the sum, or each term)."""
     return pointwise_loss(L1, "l1_loss", input, target, reduction)
 
 
+@accepts_legacy_reduction
 def smooth_l1_loss(input: Tensor, target: Tensor, *, reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """Squared error below ``beta``, absolute error above it: robust to outliers, smooth at 0."""
     if beta < 0:
@@ -120,6 +122,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     return pointwise_loss(Huber, "huber_loss", input, target, reduction, float(delta), weight)
 
 
+@accepts_legacy_reduction
 def kl_div(input: Tensor, target: Tensor, *, reduction: str = "mean", log_target: bool = False) -> Tensor:
     """Kullback-Leibler divergence KL(target ‖ exp(input)) of log-probabilities ``input``.
 
@@ -140,6 +143,7 @@ def kl_div(input: Tensor, target: Tensor, *, reduction: str = "mean", log_target
 
 
 # ----- likelihoods, composed of differentiable ops -----
+@accepts_legacy_reduction
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False, *,
                      eps: float = 1e-8, reduction: str = "mean") -> Tensor:
     """−log P(target | rate) for a Poisson rate: eˣ − y·x for a log-rate x (``log_input``), else

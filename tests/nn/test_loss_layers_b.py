@@ -175,3 +175,27 @@ def test_poisson_full_target_gradient_at_zero_is_nan_as_pytorch():
     torch.nn.functional.poisson_nll_loss(tx, ty, full=True, reduction="sum").backward()
     assert_close(y.grad, ty.grad)
     assert np.isnan(y.grad.numpy()[0])
+
+
+@pytest.mark.parametrize("name, extra", [("nll_loss", ()), ("cross_entropy", ()), ("mse_loss", ()),
+                                         ("l1_loss", ()), ("binary_cross_entropy", ()), ("soft_margin_loss", ())])
+@pytest.mark.parametrize("flags", [{"size_average": False}, {"reduce": False}, {"size_average": True, "reduce": True}])
+def test_functional_losses_take_the_legacy_flags(name, extra, flags):
+    rng = np.random.default_rng(0)
+    if name in ("nll_loss", "cross_entropy"):
+        x, y = rng.standard_normal((4, 3)), rng.integers(0, 3, 4)
+    else:
+        x, y = rng.uniform(0.1, 0.9, (4, 3)), rng.choice([0.0, 1.0], (4, 3))
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+        out = getattr(nn.functional, name)(minitorch.tensor(x), minitorch.tensor(y), **flags)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = getattr(torch.nn.functional, name)(torch.tensor(x), torch.tensor(y), **flags)
+    assert_close(out, expected)
+
+
+def test_cross_entropy_layer_takes_the_legacy_flags():
+    with pytest.warns(UserWarning, match="reduction='sum'"):
+        assert nn.CrossEntropyLoss(size_average=False).reduction == "sum"
+    with pytest.warns(UserWarning, match="reduction='none'"):
+        assert nn.NLLLoss(reduce=False, ignore_index=1).reduction == "none"

@@ -6,12 +6,11 @@ meaning something else.
 """
 from __future__ import annotations
 
-import warnings
 from typing import Optional
 
 from minitorch.nn import functional as F
 from minitorch.nn.module import Module
-from minitorch.ops.loss import check_reduction
+from minitorch.ops.loss import check_reduction, legacy_reduction
 from minitorch.tensor import Tensor
 
 
@@ -25,7 +24,7 @@ class _Loss(Module):
                  reduction: str = "mean") -> None:
         super().__init__()
         if size_average is not None or reduce is not None:
-            reduction = legacy_reduction(size_average, reduce)
+            reduction = legacy_reduction(size_average, reduce, stacklevel=4)
         check_reduction(reduction)
         self.reduction = reduction
 
@@ -39,18 +38,6 @@ class _WeightedLoss(_Loss):
         self.register_buffer("weight", weight)
 
 
-def legacy_reduction(size_average: Optional[bool], reduce: Optional[bool]) -> str:
-    """The ``reduction`` that PyTorch's deprecated ``size_average`` and ``reduce`` flags mean."""
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    reduction = ("mean" if size_average else "sum") if reduce else "none"
-    warnings.warn(
-        f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
-        UserWarning, stacklevel=4,
-    )
-    return reduction
-
-
 class CrossEntropyLoss(_WeightedLoss):
     """Cross-entropy of logits (N, C[, d...]) against class indices (N[, d...]) or class probabilities.
 
@@ -58,9 +45,10 @@ class CrossEntropyLoss(_WeightedLoss):
     ``label_smoothing`` ε mixes the one-hot target with the uniform distribution: (1−ε)·onehot + ε/C.
     """
 
-    def __init__(self, weight: Optional[Tensor] = None, *, ignore_index: int = -100, reduction: str = "mean",
+    def __init__(self, weight: Optional[Tensor] = None, *, size_average: Optional[bool] = None,
+                 ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
-        super().__init__(weight, reduction=reduction)
+        super().__init__(weight, size_average=size_average, reduce=reduce, reduction=reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
@@ -72,8 +60,9 @@ class CrossEntropyLoss(_WeightedLoss):
 class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of log-probabilities (e.g. the output of ``LogSoftmax``)."""
 
-    def __init__(self, weight: Optional[Tensor] = None, *, ignore_index: int = -100, reduction: str = "mean") -> None:
-        super().__init__(weight, reduction=reduction)
+    def __init__(self, weight: Optional[Tensor] = None, *, size_average: Optional[bool] = None,
+                 ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean") -> None:
+        super().__init__(weight, size_average=size_average, reduce=reduce, reduction=reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
