@@ -63,3 +63,21 @@ __all__ += [
     "Softsign", "Tanhshrink", "Threshold",
 ]
 # ----- end of nn surface A -----
+
+# ----- nn surface B: losses, distances, containers, utils -----
+from minitorch.nn import utils  # noqa: E402
+from minitorch.nn.parameter_containers import ParameterDict, ParameterList  # noqa: E402
+from minitorch.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+from minitorch.nn.modules.loss_more import (  # noqa: E402
+    BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss,
+    L1Loss, MarginRankingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
+    SmoothL1Loss, SoftMarginLoss, TripletMarginLoss,
+)
+
+__all__ += [
+    "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CosineSimilarity", "GaussianNLLLoss",
+    "HingeEmbeddingLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MarginRankingLoss", "MultiLabelMarginLoss",
+    "MultiLabelSoftMarginLoss", "MultiMarginLoss", "PairwiseDistance", "ParameterDict", "ParameterList", "PoissonNLLLoss", "SmoothL1Loss",
+    "SoftMarginLoss", "TripletMarginLoss", "utils",
+]
+# ----- end nn surface B -----

@@ -58,11 +58,32 @@ SURFACE_A = [
 ]
 # ----- end of nn surface A -----
 
+# ----- nn surface B: losses and distances -----
+from minitorch.ops.classification_loss import (  # noqa: E402
+    binary_cross_entropy, binary_cross_entropy_with_logits, multi_margin_loss, multilabel_margin_loss,
+    multilabel_soft_margin_loss, soft_margin_loss,
+)
+from minitorch.ops.embedding_loss import (  # noqa: E402
+    cosine_embedding_loss, cosine_similarity, hinge_embedding_loss, margin_ranking_loss, pairwise_distance,
+    pdist, triplet_margin_loss,
+)
+from minitorch.ops.regression_loss import (  # noqa: E402
+    gaussian_nll_loss, huber_loss, kl_div, l1_loss, poisson_nll_loss, smooth_l1_loss,
+)
+
+_SURFACE_B = [
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cosine_embedding_loss", "cosine_similarity",
+    "gaussian_nll_loss", "hinge_embedding_loss", "huber_loss", "kl_div", "l1_loss", "margin_ranking_loss",
+    "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss", "pairwise_distance", "pdist",
+    "poisson_nll_loss", "smooth_l1_loss", "soft_margin_loss", "triplet_margin_loss",
+]
+# ----- end nn surface B -----
+
 __all__ = [
     "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "flatten", "linear",
     "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "pad", "relu", "relu_", "sigmoid",
     "softmax", "tanh",
-] + SURFACE_A
+] + SURFACE_A + _SURFACE_B
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
