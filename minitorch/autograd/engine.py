@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional, Sequence
 
 from minitorch.autograd.function import Function
+from minitorch.autograd.observers import OBSERVERS, observed_backward
 from minitorch.tensor import Tensor
 
 
@@ -74,7 +75,7 @@ def run_backward(
         if node._hooks:
             grads = _run_node_hooks(node, grads)
         sink.node_outputs(node, grads)
-        input_grads = node._run_backward(grads)
+        input_grads = observed_backward(node, grads) if OBSERVERS else node._run_backward(grads)
         if not retain_graph:
             node._release()
         for edge, grad in zip(node.next_functions, input_grads):
