@@ -61,3 +61,7 @@ def numel(input: Tensor) -> "builtins.int":  # noqa: F821
 
 def get_default_dtype():
     return dtypes.default_float
+
+
+# ----- instruments: see inside (profiler, graph drawing; utils.summary; autograd's anomaly/shadow/ledger) -----
+from minitorch import autograd, profiler, utils, viz  # noqa: E402,F401
