@@ -12,7 +12,8 @@ notes what each layer returned, and prints a table::
     ...
 
 Multiply-adds count what dominates the cost: each weight of a convolution is used once per
-output pixel, each weight of any other layer once per output row.
+output pixel, of a Linear layer once per output row; a normalisation scales and shifts each
+output element once.
 """
 from __future__ import annotations
 
@@ -180,10 +181,13 @@ def _first_tensor(value: Any) -> Optional[Tensor]:
 
 
 def _mult_adds(module: Any, kind: str, shape: list) -> int:
-    """Each weight of a convolution once per output pixel; of another layer, once per output row."""
+    """Convolution: each weight once per output pixel. Normalisation: one scale-and-shift per output
+    element. Any other layer with weights (Linear): each weight once per output row."""
     own = [p for name, p in module.named_parameters(recurse=False) if name in ("weight", "bias")]
     if not own or not shape:
         return 0
+    if "Norm" in kind:
+        return math.prod(shape)
     uses = shape[0] * math.prod(shape[2:]) if "Conv" in kind else math.prod(shape[:-1])
     return sum(p.numel() for p in own) * uses
 
