@@ -70,10 +70,10 @@ def gradcheck(
             numerical = _numerical_jacobian(func, inputs, in_index, out_index, eps)
             error = np.abs(analytic - numerical) - (atol + rtol * np.abs(numerical))
             if error.size and error.max() > 0:
+                report = _report(func, inputs, analytic, numerical, error, in_index, out_index, eps, atol, rtol)
                 if not raise_exception:
                     return False
-                raise GradcheckError(_report(func, inputs, analytic, numerical, error, in_index, out_index, eps,
-                                             atol, rtol))
+                raise GradcheckError(report)
     return True
 
 
@@ -174,7 +174,7 @@ def _report(func: Callable[..., Any], inputs: tuple, analytic: np.ndarray, numer
         warning = (f"input{in_index}{where} = {target._cpu_array()[tuple(where)]:.8g} sits at a kink or a tie (e.g. "
                    "relu at 0, max of equal values): the one-sided differences disagree, so finite differences "
                    "are meaningless there; move the input away from it")
-        warnings.warn(warning, RuntimeWarning, stacklevel=3)
+        warnings.warn(warning, RuntimeWarning, stacklevel=4)
         lines.append("warning: " + warning)
     lines.append(f"analytic:\n{analytic}\nnumerical:\n{numerical}")
     return "\n".join(lines)
