@@ -21,7 +21,7 @@ def test_cancellation_shows_in_the_carried_error_not_in_the_op(backend: str) -> 
     with minitorch.autograd.shadow() as report:
         centered = (x - x.mean()) ** 2
         two_pass = centered.mean()
-    assert report.rows[-1]["carried"] < 1e-4
+    assert max(row["carried"] for row in report.rows) < 1e-3
     exact = float(np.var(values.astype(np.float64)))
     assert abs(two_pass.item() - exact) < abs(naive.item() - exact)
 
@@ -71,3 +71,6 @@ def test_relative_error_handles_zeros_infinities_and_nan() -> None:
     assert math.isinf(relative_error(np.float32([1e-3]), np.float64([0.0])))
     assert relative_error(np.float32([np.inf]), np.float64([np.inf])) == 0.0
     assert math.isnan(relative_error(np.float32([np.nan]), np.float64([1.0])))
+    # against the tensor's scale: a small error next to zero is small, an inf where the shadow is finite is inf
+    assert abs(relative_error(np.float32([1e-6, 2.0]), np.float64([0.0, 2.0])) - 5e-7) < 1e-12
+    assert math.isinf(relative_error(np.float32([np.inf, 1.0]), np.float64([3.0, 1.0])))
