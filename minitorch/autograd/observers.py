@@ -19,10 +19,11 @@ imports them.
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import Any, Callable, Iterator
 
 OBSERVERS: list = []  # the active observers, outermost first; shared (mutated in place, never rebound)
-_pass = [False]  # set just before re-entering apply: "this call is the observed one itself, run it"
+_local = threading.local()  # .passing: set just before re-entering apply, "this call is the observed op itself"
 
 
 @contextlib.contextmanager
@@ -37,8 +38,8 @@ def watching(observer: Any) -> Iterator[Any]:
 
 def take_pass() -> bool:
     """True once after :func:`observed_apply` re-enters ``apply`` to run the op itself."""
-    if _pass[0]:
-        _pass[0] = False
+    if getattr(_local, "passing", False):
+        _local.passing = False
         return True
     return False
 
@@ -48,7 +49,7 @@ def observed_apply(op: type, args: tuple) -> Any:
     observers = list(OBSERVERS)
 
     def run_op() -> Any:
-        _pass[0] = True  # the next apply (this very op) goes straight to its body
+        _local.passing = True  # the next apply on this thread (this very op) goes straight to its body
         return op.apply(*args)
 
     return _chain(observers, "forward", (op, args), run_op)()
