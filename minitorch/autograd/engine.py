@@ -67,6 +67,7 @@ def run_backward(
     for output, grad in zip(outputs, output_grads):
         _send(_edge_to(output), grad, pending, sink)
     roots = [output.grad_fn for output in outputs if output.grad_fn is not None]
+    unobserved = not OBSERVERS  # no instrument watching (autograd/observers.py)
 
     for node in topological_order(roots):
         grads = pending.pop(node, None)
@@ -75,7 +76,7 @@ def run_backward(
         if node._hooks:
             grads = _run_node_hooks(node, grads)
         sink.node_outputs(node, grads)
-        input_grads = observed_backward(node, grads) if OBSERVERS else node._run_backward(grads)
+        input_grads = node._run_backward(grads) if unobserved else observed_backward(node, grads)
         if not retain_graph:
             node._release()
         for edge, grad in zip(node.next_functions, input_grads):
