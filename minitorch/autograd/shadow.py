@@ -85,10 +85,10 @@ class ShadowReport(observers.Observer):
         row["carried"] = _worst(results, carried)
         for result, shadow in zip(results, carried):
             if isinstance(result, Tensor) and isinstance(shadow, Tensor):
-                self._carried[id(result)] = (weakref.ref(result), shadow._data)
+                self._carried[id(result)] = (self._forget_with(result, self._carried), shadow._data)
         node, shadow_node = observers.node_of(outputs), observers.node_of(tuple(local))
         if node is not None and shadow_node is not None:
-            self._nodes[id(node)] = (row, shadow_node)
+            self._nodes[id(node)] = (row, shadow_node, self._forget_with(node, self._nodes))
         self.rows.append(row)
         return outputs
 
@@ -96,7 +96,7 @@ class ShadowReport(observers.Observer):
         input_grads = run()
         entry = self._nodes.pop(id(node), None)
         if entry is not None:
-            row, shadow_node = entry
+            row, shadow_node, _ = entry
             wide = [None if g is None else g.astype(np.float64) if _is_float(g) else g for g in grads]
             with _unobserved():
                 shadow_grads = shadow_node._run_backward(wide)
@@ -104,6 +104,12 @@ class ShadowReport(observers.Observer):
             row["grads"] = [None if g is None or s is None else relative_error(g, s)
                             for g, s in zip(input_grads, shadow_grads)]
         return input_grads
+
+    @staticmethod
+    def _forget_with(owner: Any, table: dict) -> weakref.ref:
+        """A weak reference to ``owner`` that drops its entry from ``table`` when it dies (no leak)."""
+        key = id(owner)
+        return weakref.ref(owner, lambda _: table.pop(key, None))
 
     def _copy(self, value: Any, carried: bool) -> Any:
         """A float64 copy of a float tensor (its carried shadow if asked and known); other tensors copied as they are."""

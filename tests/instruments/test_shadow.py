@@ -74,3 +74,12 @@ def test_relative_error_handles_zeros_infinities_and_nan() -> None:
     # against the tensor's scale: a small error next to zero is small, an inf where the shadow is finite is inf
     assert abs(relative_error(np.float32([1e-6, 2.0]), np.float64([0.0, 2.0])) - 5e-7) < 1e-12
     assert math.isinf(relative_error(np.float32([np.inf, 1.0]), np.float64([3.0, 1.0])))
+
+
+def test_the_shadow_forgets_tensors_and_nodes_that_died() -> None:
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    with minitorch.autograd.shadow() as report:
+        for _ in range(3):
+            (x.exp() * 2).sum()
+    assert report._carried == {} and report._nodes == {}
+    assert len(report.rows) == 9
