@@ -42,7 +42,8 @@ with layer_scope(model):  # tags each op with the layer that ran it
 ledger = saved_memory(loss, model)
 print(ledger.table())
 big = saved_memory(F.cross_entropy(model(torch.randn(64, 1, 8, 8)), torch.randint(0, 3, (64,))))
-print(f"   batch 8 keeps {ledger.total_bytes:,} bytes, batch 64 keeps {big.total_bytes:,}: activations grow with the batch")
+print(f"   batch 8 keeps {ledger.total_bytes:,} bytes, batch 64 keeps {big.total_bytes:,}:"
+      " the activations grow with the batch")
 
 print("\n4. profiler: a training step, op by op (self time excludes the ops called inside)")
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)

@@ -37,6 +37,8 @@ class ProfilerActivity(enum.Enum):
 class FunctionEvent:
     """One timed call: ``name``, ``kind`` (forward, backward, user), start and end in µs."""
 
+    count = 1
+
     def __init__(self, name: str, kind: str, start_us: float, thread: int, depth: int) -> None:
         self.name, self.kind, self.start_us, self.thread, self.depth = name, kind, start_us, thread, depth
         self.end_us = start_us
@@ -192,11 +194,16 @@ class record_function:
         return wrapper
 
 
+SORT_KEYS = ("self_cpu_time_total", "cpu_time_total", "cpu_time", "count")
+
+
 def build_table(events: list, sort_by: Optional[str], row_limit: int, max_name_column_width: int) -> str:
     """PyTorch's profiler table: Name, Self CPU %, Self CPU, CPU total %, CPU total, CPU time avg, # of Calls."""
     rows = list(events)
     if sort_by is not None:
-        rows.sort(key=lambda e: getattr(e, sort_by.replace("cpu_time_avg", "cpu_time")), reverse=True)
+        if sort_by not in SORT_KEYS:
+            raise ValueError(f"sort_by must be one of {SORT_KEYS}, got {sort_by!r}")
+        rows.sort(key=lambda e: getattr(e, sort_by, e.cpu_time_total / e.count), reverse=True)
     total_self = sum(e.self_cpu_time_total for e in events) or 1.0
     names = [getattr(e, "key", getattr(e, "name", "")) for e in rows]
     width = min(max([len(n) for n in names] + [4]) + 4, max_name_column_width)

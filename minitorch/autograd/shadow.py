@@ -112,7 +112,7 @@ class ShadowReport(observers.Observer):
         return weakref.ref(owner, lambda _: table.pop(key, None))
 
     def _copy(self, value: Any, carried: bool) -> Any:
-        """A float64 copy of a float tensor (its carried shadow if asked and known); other tensors copied as they are."""
+        """A float64 copy of a float tensor (its carried shadow if asked and known); other tensors copied."""
         if not isinstance(value, Tensor):
             return value
         data = value._data
@@ -125,7 +125,8 @@ class ShadowReport(observers.Observer):
 
     def table(self, row_limit: int = 200) -> str:
         """One line per op: output, the op's own forward error, the carried error, gradient errors."""
-        lines = [f"{'#':>4}  {'op':<22}{'output':<22}{'fwd (this op)':>14}{'fwd (carried)':>15}  grad (this op, per input)",
+        header = f"{'#':>4}  {'op':<22}{'output':<22}{'fwd (this op)':>14}{'fwd (carried)':>15}"
+        lines = [header + "  grad (this op, per input)",
                  "-" * 104]
         for number, row in enumerate(self.rows[:row_limit], 1):
             output = f"{row['shape']} {row['dtype'].replace('float', 'f')}"

@@ -8,7 +8,8 @@ from minitorch.autograd import observers
 
 def _step(backend: str) -> tuple:
     minitorch.manual_seed(0)
-    model = minitorch.nn.Sequential(minitorch.nn.Linear(4, 8), minitorch.nn.ReLU(), minitorch.nn.Linear(8, 3)).to(backend)
+    nn = minitorch.nn
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)).to(backend)
     x = minitorch.randn(5, 4, device=backend)
     loss = minitorch.nn.functional.cross_entropy(model(x), minitorch.tensor([0, 1, 2, 0, 1], device=backend))
     loss.backward()

@@ -72,3 +72,11 @@ def test_record_function_costs_nothing_outside_a_profiler_and_decorates() -> Non
     with profile() as prof:
         double(minitorch.ones(2))
     assert [e.name for e in prof.events()] == ["Mul", "double"]
+
+
+def test_sort_keys() -> None:
+    averages = _profiled_step().key_averages()
+    by_calls = averages.table(sort_by="count")
+    assert by_calls.splitlines()[3].split()[-1] == str(max(row.count for row in averages))
+    with pytest.raises(ValueError, match="sort_by must be one of"):
+        averages.table(sort_by="cuda_time")
