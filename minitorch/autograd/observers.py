@@ -2,11 +2,16 @@
 
 The profiler, anomaly mode, the float64 shadow, saved-tensor hooks and the layer tracker all
 need to see each op as it runs forward and each node as it runs backward. Rather than each
-adding its own code to the hot path, the core has exactly two hook points, both a single test
-of the list below that costs nothing while it is empty:
+adding its own code to the hot path, the core has exactly two hook points, each a single test
+of the list below, which is empty unless an instrument is on:
 
-* ``Function.apply`` (function.py): ``if OBSERVERS: return observed_apply(cls, args)``
-* the engine's node loop (engine.py): ``if OBSERVERS: ... observed_backward(node, grads)``
+* ``Function.apply`` (function.py): ``if OBSERVERS and not take_pass(): return observed_apply(...)``;
+  ``observed_apply`` wraps the observers around the op and re-enters ``apply`` with a one-time
+  pass, so the op itself runs the ordinary code;
+* ``run_backward`` (engine.py) looks once per backward: when observed, each node's
+  ``_run_backward`` goes through :func:`observed_backward`.
+
+(Saved-tensor hooks also need ``Function.saved_tensors`` to unpack: a ``None`` test per read.)
 
 An observer is any object with two methods, each wrapping the next one (like a decorator)::
 
