@@ -15,9 +15,32 @@ from minitorch.nn.modules.flatten import Flatten
 from minitorch.nn.modules.linear import Identity, Linear
 from minitorch.nn.modules.loss import CrossEntropyLoss, MSELoss, NLLLoss
 from minitorch.nn.modules.pooling import AvgPool2d, MaxPool2d
+from minitorch.nn.modules.sync_batchnorm import SyncBatchNorm
+from minitorch.nn import parallel
+from minitorch.nn.parallel import DataParallel
 
 __all__ = [
-    "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Flatten",
+    "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "DataParallel", "Dropout", "Flatten",
     "Identity", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList",
-    "NLLLoss", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
+    "NLLLoss", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "SyncBatchNorm", "Tanh", "functional", "init",
+    "parallel",
 ]
+
+# ----- nn surface A: activations, layers, normalisation, lazy modules -----
+from minitorch.nn.modules.rectifiers import (
+    CELU, ELU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, PReLU, ReLU6, RReLU, Softshrink,
+    Threshold,
+)
+from minitorch.nn.modules.smooth_activations import (
+    GELU, GLU, LogSigmoid, Mish, SiLU, Softmax2d, Softmin, Softplus, Softsign, Tanhshrink,
+)
+from minitorch.nn.modules.embedding import Embedding, EmbeddingBag
+from minitorch.nn.modules.normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm, LocalResponseNorm
+
+__all__ += [
+    "Embedding", "EmbeddingBag", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "LayerNorm", "LocalResponseNorm",
+    "CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid",
+    "Mish", "PReLU", "RReLU", "ReLU6", "SELU", "SiLU", "Softmax2d", "Softmin", "Softplus", "Softshrink",
+    "Softsign", "Tanhshrink", "Threshold",
+]
+# ----- end of nn surface A -----
