@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.examples.test_examples import cifar, needs_subset, run
+from tests.examples.test_mnist_example import mnist, needs_mnist
 
 
 def test_seeing_inside_shows_every_instrument(tmp_path: Path) -> None:
@@ -35,3 +36,10 @@ def test_autograd_demo_draws_its_graph(tmp_path: Path) -> None:
 def test_cifar_prints_a_summary(tmp_path: Path) -> None:
     out = cifar(tmp_path, "--summary", "--epochs", "1", "--limit-train", "64", "--limit-test", "64").stdout
     assert "├─Conv2d (conv1): 1-1" in out and "Total params: 62,006" in out
+
+
+@pytest.mark.slow
+@needs_mnist
+def test_mnist_prints_a_summary(tmp_path: Path) -> None:
+    out = mnist(tmp_path, "--summary", "--limit-train", "64", "--limit-test", "64").stdout
+    assert "├─Conv2d (conv1): 1-1" in out and "Total params: 1,199,882" in out
