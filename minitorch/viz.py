@@ -120,7 +120,7 @@ def draw_graph(output: Union[Tensor, Sequence[Tensor]], params: Optional[dict] =
             edges.append((tail, head, _describe(out._data), False))
     for node in order:
         head = box(id(node), "op", node.name())
-        for index, edge in enumerate(node.next_functions):
+        for index, edge in enumerate(node._edges):
             if edge is None:
                 continue
             source = edge[0]
@@ -158,7 +158,7 @@ def _edge_shapes(outputs: list, order: list) -> dict:
                 input_grads = node._run_backward(list(grads))
         except Exception:  # a freed graph, a tensor changed in place: no shapes past this node
             continue
-        for index, (edge, grad) in enumerate(zip(node.next_functions, input_grads)):
+        for index, (edge, grad) in enumerate(zip(node._edges, input_grads)):
             if edge is None or grad is None:
                 continue
             shapes[(id(node), index)] = _describe(grad)

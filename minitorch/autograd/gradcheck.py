@@ -93,7 +93,7 @@ def _analytic_jacobian(func: Callable[..., Any], inputs: tuple, in_index: int, o
         fresh = _outputs_of(func, inputs)[out_index]
         one_hot = np.zeros(output.numel())
         one_hot[j] = 1.0
-        seed = Tensor(one_hot.reshape(output.shape).astype(output.dtype))
+        seed = Tensor._wrap(one_hot.reshape(output.shape).astype(output.dtype))
         (g,) = grad(fresh, [target], grad_outputs=[seed], allow_unused=True)
         if g is not None:
             jacobian[j] = g._cpu_array().reshape(-1)
@@ -129,7 +129,7 @@ def _fast_failure(func: Callable[..., Any], inputs: tuple, in_index: int, out_in
     analytic = 0.0
     if output.requires_grad:
         fresh = _outputs_of(func, inputs)[out_index]
-        seed = Tensor(_like(fresh._data, v))
+        seed = Tensor._wrap(_like(fresh._data, v))
         (g,) = grad(fresh, [target], grad_outputs=[seed], allow_unused=True)
         analytic = 0.0 if g is None else float((g._cpu_array() * u).sum())
     values = target._data

@@ -56,7 +56,7 @@ class saved_tensors_hooks(observers.Observer):
 
     def _pack(self, value: Any, raw: bool) -> Any:
         if raw and hasattr(value, "shape") and hasattr(value, "dtype"):
-            return self.pack_hook(Tensor(value))
+            return self.pack_hook(Tensor._wrap(value))
         if not raw and isinstance(value, Tensor):
             return self.pack_hook(value)
         return (_NOT_A_TENSOR, value)
@@ -94,9 +94,9 @@ class save_on_cpu(saved_tensors_hooks):
 
 def _to_host(tensor: Tensor) -> tuple:
     host = to_device(tensor._data, CPU)
-    return device_of(tensor._data), Tensor(host.copy() if host is tensor._data else host)
+    return device_of(tensor._data), Tensor._wrap(host.copy() if host is tensor._data else host)
 
 
 def _to_original_device(packed: tuple) -> Tensor:
     device, host = packed
-    return Tensor(to_device(host._data, device))
+    return Tensor._wrap(to_device(host._data, device))

@@ -97,7 +97,7 @@ def saved_memory(output: Tensor, model: Optional[Any] = None) -> SavedMemory:
         raise RuntimeError("saved_memory: the tensor has no grad_fn (it is a leaf, or was made without grad)")
     nodes = list(reversed(topological_order([output.grad_fn])))  # forward order
     names = {id(p._data): name for name, p in model.named_parameters()} if model is not None else {}
-    leaves = {id(_root(edge[0]._data)): edge[0] for node in nodes for edge in node.next_functions
+    leaves = {id(_root(edge[0]._data)): edge[0] for node in nodes for edge in node._edges
               if edge is not None and isinstance(edge[0], Tensor)}
     counted: set = set()
     rows = []

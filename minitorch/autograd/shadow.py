@@ -71,7 +71,7 @@ class ShadowReport(observers.Observer):
             return outputs
         local_args = tuple(self._copy(a, carried=False) for a in args)
         carried_args = tuple(self._copy(a, carried=True) for a in args)
-        row = {"op": op.__name__, "shape": list(results[0].shape), "dtype": str(results[0].dtype),
+        row = {"op": op.__name__, "shape": list(results[0].shape), "dtype": str(results[0]._data.dtype),
                "forward": float("nan"), "carried": float("nan"), "grads": []}
         try:
             local = _as_tuple(_run_unobserved(op, local_args))
@@ -121,7 +121,7 @@ class ShadowReport(observers.Observer):
             if ref() is value:
                 data = shadow
         copy = data.astype(np.float64) if _is_float(data) else data.copy()
-        return Tensor(copy, requires_grad=value.requires_grad and _is_float(data) and not carried)
+        return Tensor._wrap(copy, value.requires_grad and _is_float(data) and not carried)
 
     def table(self, row_limit: int = 200) -> str:
         """One line per op: output, the op's own forward error, the carried error, gradient errors."""

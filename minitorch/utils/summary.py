@@ -125,9 +125,9 @@ def _inputs(model: Any, input_size: Any, input_data: Any, device: Any, dtypes: A
     generator = np.random.default_rng(0)  # its own: the global seed is left as it was
     inputs = []
     for number, size in enumerate(sizes):
-        dtype = np.dtype(str(dtypes[number]).replace("minitorch.", "")) if dtypes else np.float32
+        dtype = np.dtype(str(dtypes[number]).split(".")[-1]) if dtypes else np.float32
         values = generator.random(tuple(size)).astype(dtype)
-        inputs.append(Tensor(to_device(values, Device(device))))
+        inputs.append(Tensor._wrap(to_device(values, Device(device))))
     return inputs
 
 

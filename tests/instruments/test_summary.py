@@ -70,3 +70,8 @@ def test_bad_arguments() -> None:
         summary(nn.Linear(3, 2), verbose=0)
     with pytest.raises(ValueError, match="unknown column"):
         summary(nn.Linear(3, 2), input_size=(1, 3), col_names=("kernel_size",), verbose=0)
+
+
+def test_input_dtypes() -> None:
+    stats = summary(nn.Linear(3, 2).double(), input_size=(4, 3), dtypes=[minitorch.float64], verbose=0)
+    assert stats.input_bytes == 4 * 3 * 8

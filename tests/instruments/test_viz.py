@@ -15,7 +15,7 @@ def _edges_by_label(drawing) -> list:
 
 
 def _name(node_name: str) -> str:
-    return re.sub(r"Backward\d*$", "Backward", node_name)  # LinearBackward0 and LinearBackward read the same here
+    return re.sub(r"Backward\d*$", "Backward", node_name)  # AddmmBackward0 and AddmmBackward read the same here
 
 
 def test_structure_of_a_small_network(backend: str) -> None:
@@ -23,14 +23,14 @@ def test_structure_of_a_small_network(backend: str) -> None:
     model = nn.Sequential(nn.Linear(4, 3), nn.ReLU()).to(backend)
     loss = model(minitorch.randn(5, 4, device=backend)).sum()
     drawing = draw_graph(loss, params=dict(model.named_parameters()))
-    assert sorted(map(_name, drawing.labels("op"))) == ["LinearBackward", "ReluBackward", "SumBackward"]
+    assert sorted(map(_name, drawing.labels("op"))) == ["AddmmBackward", "ReluBackward", "SumBackward"]
     assert sorted(drawing.labels("leaf")) == ["0.bias\n(3) float32", "0.weight\n(3, 4) float32"]
     assert drawing.labels("output") == ["output\n() float32"]
     edges = [(_name(a), _name(b), label) for a, b, label in _edges_by_label(drawing)]
     assert sorted(edges) == sorted([
-        ("0.weight", "LinearBackward", "(3, 4) float32"),
-        ("0.bias", "LinearBackward", "(3) float32"),
-        ("LinearBackward", "ReluBackward", "(5, 3) float32"),  # found by the dry backward
+        ("0.weight", "AddmmBackward", "(3, 4) float32"),
+        ("0.bias", "AddmmBackward", "(3) float32"),
+        ("AddmmBackward", "ReluBackward", "(5, 3) float32"),  # found by the dry backward
         ("ReluBackward", "SumBackward", "(5, 3) float32"),
         ("SumBackward", "output", "() float32"),
     ])
