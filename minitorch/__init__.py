@@ -143,3 +143,6 @@ def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821
 def numel(input: Tensor) -> "builtins.int":  # noqa: F821
     return input.numel()
 
+
+# ----- instruments: see inside (profiler, graph drawing, utils.summary; autograd's anomaly/shadow/ledger) -----
+from minitorch import autograd, profiler, utils, viz  # noqa: E402,F401

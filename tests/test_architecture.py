@@ -9,6 +9,7 @@ The layers, bottom to top (a module may import from its own layer and the layers
     4  nn, serialization                                                layers and saving them
     5  optim                                                            optimisers, schedules
     6  utils, datasets, transforms, io, the package root                data and everything else
+       viz, profiler                                                    instruments that watch autograd
     7  testing                                                          hypothesis strategies
 
 The test parses every file of ``minitorch/`` with ``ast`` (nothing is imported), so a contributor
@@ -34,6 +35,7 @@ LAYERS = {
     "nn": 4, "serialization": 4,
     "optim": 5,
     "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "models": 6, "": 6,
+    "viz": 6, "profiler": 6,  # instruments: graph drawing, profiler
     "testing": 7,
 }
 
