@@ -34,7 +34,7 @@ from typing import Any, Iterator, Optional, Sequence, Union
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, strided_view
 from minitorch.ops.geometry import IntOrPair, Pair, Padding, conv_output_size, conv_padding, pair
-from minitorch.ops.layout import crop_planes, pad_planes, to_images, to_planes
+from minitorch.ops.layout import crop_planes, over_batch, pad_planes, to_images, to_planes
 from minitorch.tensor import Tensor
 
 COLUMNS_PER_BAND = 1 << 19  # entries of the im2col matrix built at once (2 MB in float32)
@@ -91,13 +91,23 @@ class Conv2d(ArrayFunction):
         planes = to_planes(x)
         kernel = weight.shape[2:]
         out_size = conv_output_size(planes.shape[1:3], kernel, stride, padding, dilation)
-        fields = receptive_fields(pad_planes(planes, padding), kernel, stride, dilation, out_size)
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
-        out = array_module(x).empty((weight.shape[0],) + out_size + (planes.shape[3],), dtype=x.dtype)
-        for band in row_bands(fields):
-            out[:, band] = (weight_rows @ im2col(fields, band, groups)).reshape(out[:, band].shape)
-        if bias is not None:
-            out += bias[:, None, None, None]
+        xp = array_module(x)
+        out = xp.empty((weight.shape[0],) + out_size + (planes.shape[3],), dtype=x.dtype)
+
+        def convolve(images: slice) -> None:  # one slice of the batch: out[..., images]
+            fields = receptive_fields(pad_planes(planes[..., images], padding), kernel, stride, dilation, out_size)
+            for band in row_bands(fields):
+                out_band = out[:, band, :, images]
+                cols = im2col(fields, band, groups)
+                if out_band.flags.c_contiguous:  # one slice: the product goes straight into the output
+                    xp.matmul(weight_rows, cols, out=out_band.reshape(weight_rows.shape[:2] + (-1,)))
+                else:
+                    out_band[...] = (weight_rows @ cols).reshape(out_band.shape)
+                if bias is not None:
+                    out_band += bias[:, None, None, None]
+
+        over_batch(convolve, planes, work=column_entries(planes, weight, out_size))
         ctx.save_for_backward(x, weight, planes)  # planes: x batch-innermost (x itself after a conv/pool)
         ctx.geometry = (kernel, stride, padding, dilation, groups, out_size)
         return to_images(out, ctx.unbatched)
@@ -109,23 +119,45 @@ class Conv2d(ArrayFunction):
         kernel, stride, padding, dilation, groups, out_size = ctx.geometry
         need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
         grad_planes = to_planes(grad)
-        x_pad = pad_planes(planes, padding)
-        fields = receptive_fields(x_pad, kernel, stride, dilation, out_size)
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
         xp = array_module(x)
-        grad_pad = xp.zeros(x_pad.shape, dtype=x.dtype) if need_x else None
-        grad_weight = xp.zeros(weight_rows.shape, dtype=x.dtype) if need_weight else None
-        for band in row_bands(fields):
-            grad_rows = grad_planes[:, band].reshape(weight_rows.shape[:2] + (grad_planes[0, band].size,))
-            if need_weight:
-                grad_weight += grad_rows @ im2col(fields, band, groups).transpose(0, 2, 1)
-            if need_x:
-                col2im(weight_rows.transpose(0, 2, 1) @ grad_rows, grad_pad, band, kernel, stride, dilation,
-                       out_size[1])
+        (top, bottom), (left, right) = padding
+        c, h, w, n = planes.shape
+        grad_pad = xp.zeros((c, top + h + bottom, left + w + right, n), dtype=x.dtype) if need_x else None
+        partial_sums = {}  # images.start -> (dW, db) of that slice of the batch, added up in order below
+
+        def backpropagate(images: slice) -> None:  # one slice of the batch: grad_pad[..., images], partial sums
+            fields = receptive_fields(pad_planes(planes[..., images], padding), kernel, stride, dilation, out_size)
+            grad_weight = xp.zeros(weight_rows.shape, dtype=x.dtype) if need_weight else None
+            for band in row_bands(fields):
+                grad_rows = grad_planes[:, band, :, images].reshape(weight_rows.shape[:2] + (-1,))
+                if need_weight:
+                    grad_weight += grad_rows @ im2col(fields, band, groups).transpose(0, 2, 1)
+                if need_x:
+                    col2im(weight_rows.transpose(0, 2, 1) @ grad_rows, grad_pad[..., images], band, kernel,
+                           stride, dilation, out_size[1])
+            grad_bias = grad_planes[..., images].sum(axis=(1, 2, 3)) if need_bias else None
+            partial_sums[images.start or 0] = (grad_weight, grad_bias)
+
+        over_batch(backpropagate, planes, work=column_entries(planes, weight, out_size))
+        grad_weight, grad_bias = (added_up(parts) for parts in zip(*(partial_sums[k] for k in sorted(partial_sums))))
         grad_x = to_images(crop_planes(grad_pad, padding, planes.shape[1:3]), ctx.unbatched) if need_x else None
         grad_weight = grad_weight.reshape(weight.shape) if need_weight else None
-        grad_bias = grad_planes.sum(axis=(1, 2, 3)) if need_bias else None
-        return grad_x, grad_weight, grad_bias, None, None, None, None
+        return grad_x, grad_weight, grad_bias if need_bias else None, None, None, None, None
+
+
+def added_up(parts: list) -> Any:
+    """The sum of the slices' partial sums, in batch order (so threads never change the rounding
+    from run to run); None when that gradient was not asked for."""
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
+def column_entries(planes: Any, weight: Any, out_size: Pair) -> int:
+    """The size of the im2col matrix of a whole batch: the work of a conv pass (to decide on threads)."""
+    return weight[0].size * out_size[0] * out_size[1] * planes.shape[3]
 
 
 # ----- the public function: check the arguments as PyTorch does, then apply the op -----

@@ -28,10 +28,13 @@ as they bypass version tracking in PyTorch.
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, Callable
+
+import numpy as np
 
 from minitorch.backend import array_module
 from minitorch.ops.geometry import Padding, Pair
+from minitorch.parallel import parallel_for
 from minitorch.tensor import Tensor
 
 
@@ -53,6 +56,17 @@ def to_images(planes: Any, unbatched: bool) -> Any:
 def is_batch_innermost(x: Any) -> bool:
     """True for an (N, C, H, W) array laid out (C, H, W, N) in memory, as conv/pool outputs are."""
     return x.ndim == 4 and not x.flags.c_contiguous and x.transpose(1, 2, 3, 0).flags.c_contiguous
+
+
+# ----- splitting a pass over the batch -----
+def over_batch(task: Callable[[slice], None], planes: Any, work: int) -> None:
+    """``task(images)`` for slices of the batch axis of (C, H, W, N) ``planes``: on the CPU one
+    slice per thread, at once (``minitorch/parallel.py``; one call for less than ``parallel.MIN_WORK``
+    of ``work``); on a GPU one call for the whole batch, which the GPU parallelises itself."""
+    if array_module(planes) is np:
+        parallel_for(task, planes.shape[3], work)
+    else:
+        task(slice(None))
 
 
 # ----- padding the planes -----
