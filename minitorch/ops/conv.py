@@ -150,7 +150,7 @@ def added_up(parts: list) -> Any:
     """The sum of the slices' partial sums, in batch order (so threads never change the rounding
     from run to run); None when that gradient was not asked for."""
     total = parts[0]
-    for part in parts[1:]:
+    for part in parts[1:] if total is not None else ():
         total = total + part
     return total
 

@@ -26,7 +26,7 @@ import numpy as np
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.geometry import IntOrPair, Pair, Padding, kernel_offsets, pair, pool_geometry, windows_overlap
-from minitorch.ops.layout import crop_planes, pad_planes, to_images, to_planes
+from minitorch.ops.layout import crop_planes, over_batch, pad_planes, to_images, to_planes
 from minitorch.tensor import Tensor
 
 
@@ -36,19 +36,23 @@ def lowest_value(dtype: np.dtype) -> Union[int, float]:
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
-def scatter_to_windows(share: Callable[[int, int], Any], grad: Any, input_shape: tuple, kernel: Pair, stride: Pair,
-                       dilation: Pair, padding: Padding, out_size: Pair) -> Any:
-    """The (C, H, W, N) input gradient: ``share(i, j)``, kernel offset (i, j)'s part of ``grad``,
-    sent back through its slice."""
+def scatter_to_windows(share: Callable[[int, int, slice], Any], grad: Any, input_shape: tuple, kernel: Pair,
+                       stride: Pair, dilation: Pair, padding: Padding, out_size: Pair) -> Any:
+    """The (C, H, W, N) input gradient: ``share(i, j, images)``, kernel offset (i, j)'s part of
+    ``grad[..., images]``, sent back through its slice (one slice of the batch per thread)."""
     c, h, w, n = input_shape
     (top, bottom), (left, right) = padding
     grad_pad = array_module(grad).zeros((c, top + h + bottom, left + w + right, n), dtype=grad.dtype)
     overlap = windows_overlap(kernel, stride, dilation)
-    for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
-        if overlap:
-            grad_pad[:, rows, cols] += share(i, j)
-        else:
-            grad_pad[:, rows, cols] = share(i, j)
+
+    def scatter(images: slice) -> None:
+        for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
+            if overlap:
+                grad_pad[:, rows, cols, images] += share(i, j, images)
+            else:
+                grad_pad[:, rows, cols, images] = share(i, j, images)
+
+    over_batch(scatter, grad, work=grad_pad.size + grad.size * kernel[0] * kernel[1])
     return crop_planes(grad_pad, padding, (h, w))
 
 
@@ -63,20 +67,27 @@ class MaxPool2d(ArrayFunction):
         x_pad = pad_planes(planes, sides, fill=lowest_value(x.dtype))
         # winner: which kernel offset (i·kw + j) holds the window's first maximum
         winner_type = np.min_scalar_type(kernel[0] * kernel[1] - 1)
-        # NaNs cost one more op per offset: on the CPU skip it when there are none (asking would sync a GPU)
-        check_nan = x.dtype.kind == "f" and (xp is not np or bool(xp.isnan(x).any()))
-        best = winner = None
-        for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
-            seen = x_pad[:, rows, cols]
-            if best is None:
-                best, winner = seen.copy(), xp.zeros(seen.shape, dtype=winner_type)
-                continue
-            beats = seen > best  # strictly: on a tie the earlier offset keeps the window
-            if check_nan:  # PyTorch's rule: a NaN beats everything, and keeps the gradient
-                beats |= seen != seen
-            xp.maximum(best, seen, out=best)  # a NaN propagates, as in PyTorch
-            # offsets come in increasing order, so the last one that beat the maximum is the largest
-            xp.maximum(winner, beats * winner_type.type(i * kernel[1] + j), out=winner)
+        c, _, _, n = planes.shape
+        best = xp.empty((c,) + out_size + (n,), dtype=x.dtype)
+        winner = xp.zeros(best.shape, dtype=winner_type)
+
+        def pool(images: slice) -> None:  # one slice of the batch: best[..., images], winner[..., images]
+            top, first = best[..., images], winner[..., images]
+            # NaNs cost one more op per offset: on the CPU skip it when there are none (asking would sync a GPU)
+            check_nan = x.dtype.kind == "f" and (xp is not np or bool(xp.isnan(planes[..., images]).any()))
+            for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
+                seen = x_pad[:, rows, cols, images]
+                if i == j == 0:
+                    top[...] = seen
+                    continue
+                beats = seen > top  # strictly: on a tie the earlier offset keeps the window
+                if check_nan:  # PyTorch's rule: a NaN beats everything, and keeps the gradient
+                    beats |= seen != seen
+                xp.maximum(top, seen, out=top)  # a NaN propagates, as in PyTorch
+                # offsets come in increasing order, so the last one that beat the maximum is the largest
+                xp.maximum(first, beats * winner_type.type(i * kernel[1] + j), out=first)
+
+        over_batch(pool, planes, work=best.size * kernel[0] * kernel[1])
         ctx.save_for_backward(winner)
         ctx.geometry = (planes.shape, kernel, stride, dilation, sides, out_size)
         best = to_images(best, ctx.unbatched)
@@ -93,8 +104,8 @@ class MaxPool2d(ArrayFunction):
         input_shape, kernel, stride, dilation, sides, out_size = ctx.geometry
         grad = to_planes(grad)
 
-        def share(i: int, j: int) -> Any:
-            return grad * (winner == i * kernel[1] + j)
+        def share(i: int, j: int, images: slice) -> Any:
+            return grad[..., images] * (winner[..., images] == i * kernel[1] + j)
 
         grad_x = scatter_to_windows(share, grad, input_shape, kernel, stride, dilation, sides, out_size)
         return to_images(grad_x, ctx.unbatched), None, None, None, None, None, None
@@ -119,12 +130,18 @@ class AvgPool2d(ArrayFunction):
         dilation = (1, 1)
         out_size, sides = pool_geometry(planes.shape[1:3], kernel, stride, padding, dilation, ceil_mode)
         x_pad = pad_planes(planes, sides)
-        total = None
-        for _, _, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
-            if total is None:
-                total = x_pad[:, rows, cols].copy()
-            else:
-                total += x_pad[:, rows, cols]
+        c, _, _, n = planes.shape
+        total = array_module(x).empty((c,) + out_size + (n,), dtype=x.dtype)
+
+        def add_windows(images: slice) -> None:  # one slice of the batch: total[..., images]
+            part = total[..., images]
+            for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
+                if i == j == 0:
+                    part[...] = x_pad[:, rows, cols, images]
+                else:
+                    part += x_pad[:, rows, cols, images]
+
+        over_batch(add_windows, planes, work=total.size * kernel[0] * kernel[1])
         divisor = divisor_override or window_sizes(planes, kernel, stride, padding, out_size, count_include_pad)
         total /= divisor
         ctx.divisor = divisor
@@ -138,7 +155,8 @@ class AvgPool2d(ArrayFunction):
         dilation = (1, 1)
         grad = to_planes(grad)
         share = grad / ctx.divisor
-        grad_x = scatter_to_windows(lambda i, j: share, grad, input_shape, kernel, stride, dilation, sides, out_size)
+        grad_x = scatter_to_windows(lambda i, j, images: share[..., images], grad, input_shape, kernel, stride,
+                                    dilation, sides, out_size)
         return to_images(grad_x, ctx.unbatched), None, None, None, None, None, None
 
 
