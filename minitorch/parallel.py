@@ -9,10 +9,12 @@ Two rules keep it right and fast by construction:
 
 * **Disjoint pieces.** Each piece reads what it likes but writes only its own slice of the
   output (or its own partial sum, added up afterwards by the caller), so no locks are needed.
-* **No oversubscription.** The BLAS library behind NumPy has its own threads. While a parallel
-  region runs, BLAS is pinned to one thread (through the optional package threadpoolctl), so
-  n pool threads never start n × n BLAS threads on n cores. Outside the region BLAS keeps
-  ``get_num_threads()`` threads for the products that are not split here (``nn.Linear`` ...).
+* **No oversubscription.** The BLAS library behind NumPy has its own threads. While a split op
+  runs, BLAS is pinned to one thread (through the optional package threadpoolctl), so n pool
+  threads never start n × n BLAS threads on n cores; that also holds when the op is too small to
+  split, as the narrow products of a convolution (6-32 output channels) only slow down with a
+  second BLAS thread. Outside split ops BLAS keeps ``get_num_threads()`` threads for the
+  products not split here (``nn.Linear`` ...).
 
 The calling thread runs the first piece itself, so a pool of n threads has n − 1 workers. A
 region that raises still waits for every piece before it re-raises the first error: no worker
@@ -25,10 +27,11 @@ thread and waiting for it costs about 20-50 µs, more than a small op takes.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import threading
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Iterator, List, Optional
 
 MIN_WORK = 1 << 17  # elements an op touches below which one thread is faster (see benchmarks/README.md)
 
@@ -47,15 +50,19 @@ def cores_available() -> int:
 
 
 class _Blas:
-    """BLAS's thread count, switched cheaply around parallel regions (ctypes calls, ~1 µs)."""
+    """BLAS's thread count: ``get_num_threads()`` for the products outside minitorch's split ops,
+    one inside them, while any of them runs in any Python thread (ctypes calls, ~1 µs each)."""
 
     def __init__(self) -> None:
         self.libraries: Optional[List[Any]] = None  # threadpoolctl's per-library controllers
+        self.lock = threading.Lock()
+        self.pinned = 0  # split ops running now
+        self.outside = 1  # the count to give back when the last one ends
 
     def controllers(self) -> List[Any]:
         if self.libraries is None:
             try:
-                import threadpoolctl  # optional: only needed once a region runs on several threads
+                import threadpoolctl  # optional (see minitorch/threads.py); looked for on first use only
             except ImportError:
                 self.libraries = []
             else:
@@ -69,6 +76,30 @@ class _Blas:
         return max((lib.get_num_threads() for lib in self.controllers()), default=1)
 
     def set(self, count: int) -> None:
+        """Use ``count`` BLAS threads outside split ops (from the end of those running now)."""
+        with self.lock:
+            self.outside = count
+            if not self.pinned:
+                self._apply(count)
+
+    @contextlib.contextmanager
+    def one_thread(self) -> Iterator[None]:
+        """BLAS on one thread for the duration: narrow products gain nothing from a second BLAS
+        thread (they slow down), and the pool's threads must not start BLAS threads of their own."""
+        with self.lock:
+            if not self.pinned:
+                self.outside = self.get()
+                self._apply(1)
+            self.pinned += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.pinned -= 1
+                if not self.pinned:
+                    self._apply(self.outside)
+
+    def _apply(self, count: int) -> None:
         for lib in self.controllers():
             lib.set_num_threads(count)
 
@@ -147,20 +178,19 @@ def parallel_for(task: Callable[[slice], None], length: int, work: int) -> None:
     """
     count = num_threads() if work >= MIN_WORK else 1
     pieces = even_slices(length, count)
-    if len(pieces) == 1 or not POOL.region.acquire(blocking=False):
-        for piece in pieces:  # small work, nested region, or another thread's region is running
-            task(piece)
-        return
-    try:
-        _run_region(task, pieces)
-    finally:
-        POOL.region.release()
+    with BLAS.one_thread():
+        if len(pieces) == 1 or not POOL.region.acquire(blocking=False):
+            for piece in pieces:  # small work, nested region, or another thread's region is running
+                task(piece)
+            return
+        try:
+            _run_region(task, pieces)
+        finally:
+            POOL.region.release()
 
 
 def _run_region(task: Callable[[slice], None], pieces: List[slice]) -> None:
-    """Pieces 1.. on the workers, piece 0 here, BLAS on one thread meanwhile; then the first error."""
-    blas_threads = BLAS.get()
-    BLAS.set(1)
+    """Pieces 1.. on the workers, piece 0 here; then the first error, once every piece is done."""
     results: queue.SimpleQueue = queue.SimpleQueue()
     errors: List[BaseException] = []
     handed_out = 0
@@ -176,6 +206,5 @@ def _run_region(task: Callable[[slice], None], pieces: List[slice]) -> None:
             error = results.get()
             if error is not None:
                 errors.append(error)
-        BLAS.set(blas_threads)
     if errors:
         raise errors[0]

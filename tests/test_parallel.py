@@ -73,6 +73,16 @@ def test_blas_runs_on_one_thread_inside_a_region_and_gets_its_count_back(threads
     parallel.parallel_for(lambda piece: inside.append(blas_threads()), 4, work=1)
     assert inside == [1, 1]
     assert blas_threads() == 2
+    parallel.MIN_WORK = 100
+    parallel.parallel_for(lambda piece: inside.append(blas_threads()), 4, work=1)  # too small to split
+    assert inside == [1, 1, 1]
+    assert blas_threads() == 2
+
+
+def test_set_num_threads_inside_a_split_op_takes_effect_after_it(threads):
+    threads(2)
+    parallel.parallel_for(lambda piece: parallel.BLAS.set(3) if piece.start == 0 else None, 2, work=1)
+    assert blas_threads() == 3
 
 
 @pytest.mark.parametrize("failing_piece", [0, 1, 2])

@@ -34,7 +34,7 @@ from typing import Any, Iterator, Optional, Sequence, Union
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, strided_view
 from minitorch.ops.geometry import IntOrPair, Pair, Padding, conv_output_size, conv_padding, pair
-from minitorch.ops.layout import crop_planes, over_batch, pad_planes, to_images, to_planes
+from minitorch.ops.layout import crop_planes, in_pieces, pad_planes, to_images, to_planes
 from minitorch.tensor import Tensor
 
 COLUMNS_PER_BAND = 1 << 19  # entries of the im2col matrix built at once (2 MB in float32)
@@ -50,12 +50,12 @@ def receptive_fields(x_pad: Any, kernel: Pair, stride: Pair, dilation: Pair, out
                         (c_step, dh * h_step, dw * w_step, sh * h_step, sw * w_step, n_step))
 
 
-def row_bands(fields: Any) -> Iterator[slice]:
-    """Slices of output rows whose im2col matrix has about :data:`COLUMNS_PER_BAND` entries."""
-    c, kh, kw, ho, wo, n = fields.shape
-    rows = max(1, COLUMNS_PER_BAND // max(1, c * kh * kw * wo * n))
-    for start in range(0, ho, rows):
-        yield slice(start, min(start + rows, ho))
+def row_bands(fields: Any, rows: slice) -> Iterator[slice]:
+    """``rows`` of output cut into bands whose im2col matrix has about :data:`COLUMNS_PER_BAND` entries."""
+    c, kh, kw, _, wo, n = fields.shape
+    step = max(1, COLUMNS_PER_BAND // max(1, c * kh * kw * wo * n))
+    for start in range(rows.start, rows.stop, step):
+        yield slice(start, min(start + step, rows.stop))
 
 
 def im2col(fields: Any, band: slice, groups: int) -> Any:
@@ -91,73 +91,88 @@ class Conv2d(ArrayFunction):
         planes = to_planes(x)
         kernel = weight.shape[2:]
         out_size = conv_output_size(planes.shape[1:3], kernel, stride, padding, dilation)
+        fields = receptive_fields(pad_planes(planes, padding), kernel, stride, dilation, out_size)
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
         xp = array_module(x)
         out = xp.empty((weight.shape[0],) + out_size + (planes.shape[3],), dtype=x.dtype)
 
-        def convolve(images: slice) -> None:  # one slice of the batch: out[..., images]
-            fields = receptive_fields(pad_planes(planes[..., images], padding), kernel, stride, dilation, out_size)
-            for band in row_bands(fields):
-                out_band = out[:, band, :, images]
-                cols = im2col(fields, band, groups)
-                if out_band.flags.c_contiguous:  # one slice: the product goes straight into the output
-                    xp.matmul(weight_rows, cols, out=out_band.reshape(weight_rows.shape[:2] + (-1,)))
-                else:
-                    out_band[...] = (weight_rows @ cols).reshape(out_band.shape)
+        def convolve(rows: slice) -> None:  # out[:, rows], a band at a time; bias added while in cache
+            for band in row_bands(fields, rows):
+                out_band = out[:, band].reshape(weight_rows.shape[:2] + (-1,))  # a view: rows are contiguous
+                xp.matmul(weight_rows, im2col(fields, band, groups), out=out_band)
                 if bias is not None:
-                    out_band += bias[:, None, None, None]
+                    out[:, band] += bias[:, None, None, None]
 
-        over_batch(convolve, planes, work=column_entries(planes, weight, out_size))
+        in_pieces(convolve, out_size[0], x, work=fields.size)
         ctx.save_for_backward(x, weight, planes)  # planes: x batch-innermost (x itself after a conv/pool)
         ctx.geometry = (kernel, stride, padding, dilation, groups, out_size)
         return to_images(out, ctx.unbatched)
 
+
     @staticmethod
     def backward(ctx, grad):
-        """dW = dY·colsᵀ, dx = col2im(Wᵀ·dY), db = Σ dY, with dY the gradient as (G, O/G, Ho·Wo·N)."""
+        """dW = dY·colsᵀ, dx = col2im(Wᵀ·dY), db = Σ dY, with dY the gradient as (G, O/G, Ho·Wo·N).
+
+        On several threads a first layer (no dx) splits its rows of output, each thread adding up
+        its own part of dW; otherwise the threads split the input channels c, each computing its
+        columns of dW and its planes of dx (so col2im's overlapping additions never collide).
+        """
         x, weight, planes = ctx.saved_tensors
         kernel, stride, padding, dilation, groups, out_size = ctx.geometry
         need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
         grad_planes = to_planes(grad)
+        x_pad = pad_planes(planes, padding)
+        fields = receptive_fields(x_pad, kernel, stride, dilation, out_size)
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
         xp = array_module(x)
-        (top, bottom), (left, right) = padding
-        c, h, w, n = planes.shape
-        grad_pad = xp.zeros((c, top + h + bottom, left + w + right, n), dtype=x.dtype) if need_x else None
-        partial_sums = {}  # images.start -> (dW, db) of that slice of the batch, added up in order below
+        grad_pad = xp.zeros(x_pad.shape, dtype=x.dtype) if need_x else None
+        partial_weights = {}  # first row or channel of a piece -> its part of dW
 
-        def backpropagate(images: slice) -> None:  # one slice of the batch: grad_pad[..., images], partial sums
-            fields = receptive_fields(pad_planes(planes[..., images], padding), kernel, stride, dilation, out_size)
-            grad_weight = xp.zeros(weight_rows.shape, dtype=x.dtype) if need_weight else None
-            for band in row_bands(fields):
-                grad_rows = grad_planes[:, band, :, images].reshape(weight_rows.shape[:2] + (-1,))
+        def gradient_rows(band: slice) -> Any:
+            return grad_planes[:, band].reshape(weight_rows.shape[:2] + (-1,))
+
+        def by_rows(rows: slice) -> None:  # dW of these rows of output
+            grad_weight = xp.zeros(weight_rows.shape, dtype=x.dtype)
+            for band in row_bands(fields, rows):
+                grad_weight += gradient_rows(band) @ im2col(fields, band, groups).transpose(0, 2, 1)
+            partial_weights[rows.start] = grad_weight
+
+        def by_channels(channels: slice) -> None:  # dW[:, channels] and dx[channels]; split only when groups == 1
+            taps = kernel[0] * kernel[1]
+            block_rows = weight_rows[:, :, channels.start * taps:channels.stop * taps]
+            grad_weight = xp.zeros(block_rows.shape, dtype=x.dtype) if need_weight else None
+            for band in row_bands(fields, slice(0, out_size[0])):
+                grad_rows = gradient_rows(band)
                 if need_weight:
-                    grad_weight += grad_rows @ im2col(fields, band, groups).transpose(0, 2, 1)
-                if need_x:
-                    col2im(weight_rows.transpose(0, 2, 1) @ grad_rows, grad_pad[..., images], band, kernel,
-                           stride, dilation, out_size[1])
-            grad_bias = grad_planes[..., images].sum(axis=(1, 2, 3)) if need_bias else None
-            partial_sums[images.start or 0] = (grad_weight, grad_bias)
+                    grad_weight += grad_rows @ im2col(fields[channels], band, groups).transpose(0, 2, 1)
+                col2im(block_rows.transpose(0, 2, 1) @ grad_rows, grad_pad[channels], band, kernel, stride,
+                       dilation, out_size[1])
+            partial_weights[channels.start] = grad_weight
 
-        over_batch(backpropagate, planes, work=column_entries(planes, weight, out_size))
-        grad_weight, grad_bias = (added_up(parts) for parts in zip(*(partial_sums[k] for k in sorted(partial_sums))))
+        grad_weight = None
+        if need_x:
+            if groups == 1:
+                in_pieces(by_channels, x_pad.shape[0], x, work=fields.size)
+            else:  # the channels of a group go together
+                by_channels(slice(0, x_pad.shape[0]))
+            if need_weight:
+                grad_weight = xp.concatenate([partial_weights[k] for k in sorted(partial_weights)], axis=2)
+        elif need_weight:
+            in_pieces(by_rows, out_size[0], x, work=fields.size)
+            grad_weight = added_up([partial_weights[k] for k in sorted(partial_weights)])
         grad_x = to_images(crop_planes(grad_pad, padding, planes.shape[1:3]), ctx.unbatched) if need_x else None
         grad_weight = grad_weight.reshape(weight.shape) if need_weight else None
-        return grad_x, grad_weight, grad_bias if need_bias else None, None, None, None, None
+        grad_bias = grad_planes.sum(axis=(1, 2, 3)) if need_bias else None
+        return grad_x, grad_weight, grad_bias, None, None, None, None
 
 
 def added_up(parts: list) -> Any:
-    """The sum of the slices' partial sums, in batch order (so threads never change the rounding
-    from run to run); None when that gradient was not asked for."""
+    """The sum of the pieces' partial sums in a fixed order, so that the rounding never changes from
+    run to run with the order in which threads finish."""
     total = parts[0]
-    for part in parts[1:] if total is not None else ():
+    for part in parts[1:]:
         total = total + part
     return total
-
-
-def column_entries(planes: Any, weight: Any, out_size: Pair) -> int:
-    """The size of the im2col matrix of a whole batch: the work of a conv pass (to decide on threads)."""
-    return weight[0].size * out_size[0] * out_size[1] * planes.shape[3]
 
 
 # ----- the public function: check the arguments as PyTorch does, then apply the op -----

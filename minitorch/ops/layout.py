@@ -58,15 +58,16 @@ def is_batch_innermost(x: Any) -> bool:
     return x.ndim == 4 and not x.flags.c_contiguous and x.transpose(1, 2, 3, 0).flags.c_contiguous
 
 
-# ----- splitting a pass over the batch -----
-def over_batch(task: Callable[[slice], None], planes: Any, work: int) -> None:
-    """``task(images)`` for slices of the batch axis of (C, H, W, N) ``planes``: on the CPU one
-    slice per thread, at once (``minitorch/parallel.py``; one call for less than ``parallel.MIN_WORK``
-    of ``work``); on a GPU one call for the whole batch, which the GPU parallelises itself."""
-    if array_module(planes) is np:
-        parallel_for(task, planes.shape[3], work)
+# ----- splitting a pass into independent pieces -----
+def in_pieces(task: Callable[[slice], None], length: int, like: Any, work: int) -> None:
+    """``task(piece)`` for slices of ``range(length)`` (channels, rows of output ...) that together
+    cover it: on the CPU one slice per thread, at once (``minitorch/parallel.py``; a single call
+    for less than ``parallel.MIN_WORK`` elements of ``work``); for arrays ``like`` on a GPU one
+    call for the whole range, which the GPU parallelises itself."""
+    if array_module(like) is np:
+        parallel_for(task, length, work)
     else:
-        task(slice(None))
+        task(slice(0, length))
 
 
 # ----- padding the planes -----

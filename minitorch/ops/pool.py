@@ -26,7 +26,7 @@ import numpy as np
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.geometry import IntOrPair, Pair, Padding, kernel_offsets, pair, pool_geometry, windows_overlap
-from minitorch.ops.layout import crop_planes, over_batch, pad_planes, to_images, to_planes
+from minitorch.ops.layout import crop_planes, in_pieces, pad_planes, to_images, to_planes
 from minitorch.tensor import Tensor
 
 
@@ -38,21 +38,21 @@ def lowest_value(dtype: np.dtype) -> Union[int, float]:
 
 def scatter_to_windows(share: Callable[[int, int, slice], Any], grad: Any, input_shape: tuple, kernel: Pair,
                        stride: Pair, dilation: Pair, padding: Padding, out_size: Pair) -> Any:
-    """The (C, H, W, N) input gradient: ``share(i, j, images)``, kernel offset (i, j)'s part of
-    ``grad[..., images]``, sent back through its slice (one slice of the batch per thread)."""
+    """The (C, H, W, N) input gradient: ``share(i, j, channels)``, kernel offset (i, j)'s part of
+    ``grad[channels]``, sent back through its slice (a block of channels per thread)."""
     c, h, w, n = input_shape
     (top, bottom), (left, right) = padding
     grad_pad = array_module(grad).zeros((c, top + h + bottom, left + w + right, n), dtype=grad.dtype)
     overlap = windows_overlap(kernel, stride, dilation)
 
-    def scatter(images: slice) -> None:
+    def scatter(channels: slice) -> None:
         for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
             if overlap:
-                grad_pad[:, rows, cols, images] += share(i, j, images)
+                grad_pad[channels, rows, cols] += share(i, j, channels)
             else:
-                grad_pad[:, rows, cols, images] = share(i, j, images)
+                grad_pad[channels, rows, cols] = share(i, j, channels)
 
-    over_batch(scatter, grad, work=grad_pad.size + grad.size * kernel[0] * kernel[1])
+    in_pieces(scatter, c, grad, work=grad_pad.size + grad.size * kernel[0] * kernel[1])
     return crop_planes(grad_pad, padding, (h, w))
 
 
@@ -71,12 +71,12 @@ class MaxPool2d(ArrayFunction):
         best = xp.empty((c,) + out_size + (n,), dtype=x.dtype)
         winner = xp.zeros(best.shape, dtype=winner_type)
 
-        def pool(images: slice) -> None:  # one slice of the batch: best[..., images], winner[..., images]
-            top, first = best[..., images], winner[..., images]
+        def pool(channels: slice) -> None:  # a block of channels: best[channels], winner[channels]
+            top, first = best[channels], winner[channels]
             # NaNs cost one more op per offset: on the CPU skip it when there are none (asking would sync a GPU)
-            check_nan = x.dtype.kind == "f" and (xp is not np or bool(xp.isnan(planes[..., images]).any()))
+            check_nan = x.dtype.kind == "f" and (xp is not np or bool(xp.isnan(planes[channels]).any()))
             for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
-                seen = x_pad[:, rows, cols, images]
+                seen = x_pad[channels, rows, cols]
                 if i == j == 0:
                     top[...] = seen
                     continue
@@ -87,7 +87,7 @@ class MaxPool2d(ArrayFunction):
                 # offsets come in increasing order, so the last one that beat the maximum is the largest
                 xp.maximum(first, beats * winner_type.type(i * kernel[1] + j), out=first)
 
-        over_batch(pool, planes, work=best.size * kernel[0] * kernel[1])
+        in_pieces(pool, c, x, work=best.size * kernel[0] * kernel[1])
         ctx.save_for_backward(winner)
         ctx.geometry = (planes.shape, kernel, stride, dilation, sides, out_size)
         best = to_images(best, ctx.unbatched)
@@ -104,8 +104,8 @@ class MaxPool2d(ArrayFunction):
         input_shape, kernel, stride, dilation, sides, out_size = ctx.geometry
         grad = to_planes(grad)
 
-        def share(i: int, j: int, images: slice) -> Any:
-            return grad[..., images] * (winner[..., images] == i * kernel[1] + j)
+        def share(i: int, j: int, channels: slice) -> Any:
+            return grad[channels] * (winner[channels] == i * kernel[1] + j)
 
         grad_x = scatter_to_windows(share, grad, input_shape, kernel, stride, dilation, sides, out_size)
         return to_images(grad_x, ctx.unbatched), None, None, None, None, None, None
@@ -133,15 +133,15 @@ class AvgPool2d(ArrayFunction):
         c, _, _, n = planes.shape
         total = array_module(x).empty((c,) + out_size + (n,), dtype=x.dtype)
 
-        def add_windows(images: slice) -> None:  # one slice of the batch: total[..., images]
-            part = total[..., images]
+        def add_windows(channels: slice) -> None:  # a block of channels: total[channels]
+            part = total[channels]
             for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
                 if i == j == 0:
-                    part[...] = x_pad[:, rows, cols, images]
+                    part[...] = x_pad[channels, rows, cols]
                 else:
-                    part += x_pad[:, rows, cols, images]
+                    part += x_pad[channels, rows, cols]
 
-        over_batch(add_windows, planes, work=total.size * kernel[0] * kernel[1])
+        in_pieces(add_windows, c, x, work=total.size * kernel[0] * kernel[1])
         divisor = divisor_override or window_sizes(planes, kernel, stride, padding, out_size, count_include_pad)
         total /= divisor
         ctx.divisor = divisor
@@ -155,7 +155,7 @@ class AvgPool2d(ArrayFunction):
         dilation = (1, 1)
         grad = to_planes(grad)
         share = grad / ctx.divisor
-        grad_x = scatter_to_windows(lambda i, j, images: share[..., images], grad, input_shape, kernel, stride,
+        grad_x = scatter_to_windows(lambda i, j, channels: share[channels], grad, input_shape, kernel, stride,
                                     dilation, sides, out_size)
         return to_images(grad_x, ctx.unbatched), None, None, None, None, None, None
 

@@ -1,8 +1,9 @@
 """conv2d, max_pool2d and avg_pool2d split over threads give the single-threaded results.
 
-The threaded path cuts the batch into one slice per thread (minitorch/parallel.py); outputs and
-input gradients are computed slice by slice, so they agree exactly; weight and bias gradients add
-up per-slice partial sums, so they agree to float32 rounding."""
+The threaded paths (minitorch/parallel.py) give each thread rows of output (conv forward, first
+layer's dW), input channels (conv backward) or channels (pools). Pools compute the same values
+element by element, so they agree exactly; the convolutions' matrix products change shape, and
+the first layer's dW adds up per-thread partial sums, so they agree to float32 rounding."""
 import numpy as np
 import pytest
 
@@ -53,10 +54,29 @@ def test_conv2d_threaded_matches_single_thread(name, count, rng):
     inputs = [rng.standard_normal(x_shape).astype(np.float32), rng.standard_normal(w_shape).astype(np.float32),
               rng.standard_normal(w_shape[0]).astype(np.float32)]
     single, threaded = threaded_and_single(lambda x, w, b: conv2d(x, w, b, **options), inputs, count)
-    np.testing.assert_array_equal(threaded[0], single[0])  # outputs: slice by slice, the same products
-    np.testing.assert_array_equal(threaded[1], single[1])  # dx: the same
-    for got, want in zip(threaded[2:], single[2:]):  # dW, db: partial sums per slice
+    assert len(threaded) == 4
+    for got, want in zip(threaded, single):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_first_layer_threaded_weight_gradient_matches_single_thread(count, rng):
+    """An input without requires_grad: dW split over rows of output, partial sums added up."""
+    x = minitorch.tensor(rng.standard_normal((3, 3, 16, 16)).astype(np.float32))
+    weights = rng.standard_normal((6, 3, 5, 5)).astype(np.float32)
+    grads = []
+    for threads, threshold in [(1, parallel.MIN_WORK), (count, 0)]:
+        w = minitorch.tensor(weights, requires_grad=True)
+        before, saved = minitorch.get_num_threads(), parallel.MIN_WORK
+        try:
+            minitorch.set_num_threads(threads)
+            parallel.MIN_WORK = threshold
+            conv2d(x, w).square().sum().backward()
+        finally:
+            parallel.MIN_WORK = saved
+            minitorch.set_num_threads(before)
+        grads.append(w.grad.numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-5, atol=1e-4)
 
 
 def test_conv2d_threaded_output_feeds_the_next_layer(rng):
@@ -103,6 +123,5 @@ def test_a_model_step_is_the_same_with_two_threads(rng):
         return max_pool2d(conv2d(max_pool2d(conv2d(x, w1).relu(), 2), w2).relu(), 2)
 
     single, threaded = threaded_and_single(model, [x, w1, w2], 2)
-    np.testing.assert_array_equal(threaded[0], single[0])
-    for got, want in zip(threaded[1:], single[1:]):
+    for got, want in zip(threaded, single):
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
