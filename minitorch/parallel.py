@@ -33,7 +33,7 @@ import queue
 import threading
 from typing import Any, Callable, Iterator, List, Optional
 
-MIN_WORK = 1 << 17  # elements an op touches below which one thread is faster (see benchmarks/README.md)
+MIN_WORK = 1 << 18  # elements an op touches below which one thread is faster (see benchmarks/README.md)
 
 
 def cores_available() -> int:
