@@ -27,11 +27,10 @@ thread and waiting for it costs about 20-50 µs, more than a small op takes.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import queue
 import threading
-from typing import Any, Callable, Iterator, List, Optional
+from typing import Any, Callable, List, Optional
 
 MIN_WORK = 1 << 18  # elements an op touches below which one thread is faster (see benchmarks/README.md)
 
@@ -82,22 +81,21 @@ class _Blas:
             if not self.pinned:
                 self._apply(count)
 
-    @contextlib.contextmanager
-    def one_thread(self) -> Iterator[None]:
-        """BLAS on one thread for the duration: narrow products gain nothing from a second BLAS
-        thread (they slow down), and the pool's threads must not start BLAS threads of their own."""
+    def pin(self) -> None:
+        """BLAS on one thread until the matching :meth:`unpin`: narrow products gain nothing from
+        a second BLAS thread (they slow down), and the pool's threads must not start their own."""
         with self.lock:
             if not self.pinned:
                 self.outside = self.get()
-                self._apply(1)
+                if self.outside != 1:
+                    self._apply(1)
             self.pinned += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.pinned -= 1
-                if not self.pinned:
-                    self._apply(self.outside)
+
+    def unpin(self) -> None:
+        with self.lock:
+            self.pinned -= 1
+            if not self.pinned and self.outside != 1:
+                self._apply(self.outside)
 
     def _apply(self, count: int) -> None:
         for lib in self.controllers():
@@ -170,15 +168,18 @@ def even_slices(length: int, pieces: int) -> List[slice]:
     return [slice(length * k // pieces, length * (k + 1) // pieces) for k in range(pieces)]
 
 
-def parallel_for(task: Callable[[slice], None], length: int, work: int) -> None:
+def parallel_for(task: Callable[[slice], None], length: int, work: int, uses_blas: bool = True) -> None:
     """``task(piece)`` for even slices of ``range(length)``, one per thread, all at once.
 
     ``work`` (how many elements the whole op touches) decides whether splitting pays: below
-    :data:`MIN_WORK` the task runs once, on all of ``range(length)``, in this thread.
+    :data:`MIN_WORK` the task runs once, on all of ``range(length)``, in this thread. BLAS is
+    pinned to one thread meanwhile if the task ``uses_blas``.
     """
     count = num_threads() if work >= MIN_WORK else 1
     pieces = even_slices(length, count)
-    with BLAS.one_thread():
+    if uses_blas:
+        BLAS.pin()
+    try:
         if len(pieces) == 1 or not POOL.region.acquire(blocking=False):
             for piece in pieces:  # small work, nested region, or another thread's region is running
                 task(piece)
@@ -187,6 +188,9 @@ def parallel_for(task: Callable[[slice], None], length: int, work: int) -> None:
             _run_region(task, pieces)
         finally:
             POOL.region.release()
+    finally:
+        if uses_blas:
+            BLAS.unpin()
 
 
 def _run_region(task: Callable[[slice], None], pieces: List[slice]) -> None:

@@ -156,7 +156,8 @@ class Conv2d(ArrayFunction):
             else:  # the channels of a group go together
                 by_channels(slice(0, x_pad.shape[0]))
             if need_weight:
-                grad_weight = xp.concatenate([partial_weights[k] for k in sorted(partial_weights)], axis=2)
+                parts = [partial_weights[k] for k in sorted(partial_weights)]
+                grad_weight = parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=2)
         elif need_weight:
             in_pieces(by_rows, out_size[0], x, work=fields.size)
             grad_weight = added_up([partial_weights[k] for k in sorted(partial_weights)])

@@ -59,13 +59,14 @@ def is_batch_innermost(x: Any) -> bool:
 
 
 # ----- splitting a pass into independent pieces -----
-def in_pieces(task: Callable[[slice], None], length: int, like: Any, work: int) -> None:
+def in_pieces(task: Callable[[slice], None], length: int, like: Any, work: int, uses_blas: bool = True) -> None:
     """``task(piece)`` for slices of ``range(length)`` (channels, rows of output ...) that together
     cover it: on the CPU one slice per thread, at once (``minitorch/parallel.py``; a single call
     for less than ``parallel.MIN_WORK`` elements of ``work``); for arrays ``like`` on a GPU one
-    call for the whole range, which the GPU parallelises itself."""
+    call for the whole range, which the GPU parallelises itself. BLAS runs on one thread inside
+    (``uses_blas``: matrix products; pools have none and skip pinning it)."""
     if array_module(like) is np:
-        parallel_for(task, length, work)
+        parallel_for(task, length, work, uses_blas)
     else:
         task(slice(0, length))
 

@@ -52,7 +52,7 @@ def scatter_to_windows(share: Callable[[int, int, slice], Any], grad: Any, input
             else:
                 grad_pad[channels, rows, cols] = share(i, j, channels)
 
-    in_pieces(scatter, c, grad, work=grad_pad.size + grad.size * kernel[0] * kernel[1])
+    in_pieces(scatter, c, grad, work=grad_pad.size + grad.size * kernel[0] * kernel[1], uses_blas=False)
     return crop_planes(grad_pad, padding, (h, w))
 
 
@@ -87,7 +87,7 @@ class MaxPool2d(ArrayFunction):
                 # offsets come in increasing order, so the last one that beat the maximum is the largest
                 xp.maximum(first, beats * winner_type.type(i * kernel[1] + j), out=first)
 
-        in_pieces(pool, c, x, work=best.size * kernel[0] * kernel[1])
+        in_pieces(pool, c, x, work=best.size * kernel[0] * kernel[1], uses_blas=False)
         ctx.save_for_backward(winner)
         ctx.geometry = (planes.shape, kernel, stride, dilation, sides, out_size)
         best = to_images(best, ctx.unbatched)
@@ -141,7 +141,7 @@ class AvgPool2d(ArrayFunction):
                 else:
                     part += x_pad[channels, rows, cols]
 
-        in_pieces(add_windows, c, x, work=total.size * kernel[0] * kernel[1])
+        in_pieces(add_windows, c, x, work=total.size * kernel[0] * kernel[1], uses_blas=False)
         divisor = divisor_override or window_sizes(planes, kernel, stride, padding, out_size, count_include_pad)
         total /= divisor
         ctx.divisor = divisor
