@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional, Sequence, Union
 
+import numpy as np
+
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, strided_view
 from minitorch.ops.geometry import IntOrPair, Pair, Padding, conv_output_size, conv_padding, pair
@@ -99,7 +101,10 @@ class Conv2d(ArrayFunction):
         def convolve(rows: slice) -> None:  # out[:, rows], a band at a time; bias added while in cache
             for band in row_bands(fields, rows):
                 out_band = out[:, band].reshape(weight_rows.shape[:2] + (-1,))  # a view: rows are contiguous
-                xp.matmul(weight_rows, im2col(fields, band, groups), out=out_band)
+                if xp is np:  # the product goes straight into the output
+                    np.matmul(weight_rows, im2col(fields, band, groups), out=out_band)
+                else:  # CuPy: a product, then a copy (as before the CPU path wrote into the output)
+                    out_band[...] = weight_rows @ im2col(fields, band, groups)
                 if bias is not None:
                     out[:, band] += bias[:, None, None, None]
 
