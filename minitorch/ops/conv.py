@@ -103,7 +103,7 @@ class Conv2d(ArrayFunction):
                 out_band = out[:, band].reshape(weight_rows.shape[:2] + (-1,))  # a view: rows are contiguous
                 if xp is np:  # the product goes straight into the output
                     np.matmul(weight_rows, im2col(fields, band, groups), out=out_band)
-                else:  # CuPy: a product, then a copy (as before the CPU path wrote into the output)
+                else:  # CuPy: the product, then a copy into the output
                     out_band[...] = weight_rows @ im2col(fields, band, groups)
                 if bias is not None:
                     out[:, band] += bias[:, None, None, None]

@@ -73,6 +73,7 @@ class MaxPool2d(ArrayFunction):
 
         def pool(channels: slice) -> None:  # a block of channels: best[channels], winner[channels]
             top, first = best[channels], winner[channels]
+            beats = xp.empty(top.shape, dtype=bool)  # reused for every offset
             # NaNs cost one more op per offset: on the CPU skip it when there are none (asking would sync a GPU)
             check_nan = x.dtype.kind == "f" and (xp is not np or bool(xp.isnan(planes[channels]).any()))
             for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
@@ -80,7 +81,7 @@ class MaxPool2d(ArrayFunction):
                 if i == j == 0:
                     top[...] = seen
                     continue
-                beats = seen > top  # strictly: on a tie the earlier offset keeps the window
+                xp.greater(seen, top, out=beats)  # strictly: on a tie the earlier offset keeps the window
                 if check_nan:  # PyTorch's rule: a NaN beats everything, and keeps the gradient
                     beats |= seen != seen
                 xp.maximum(top, seen, out=top)  # a NaN propagates, as in PyTorch
