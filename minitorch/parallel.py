@@ -20,7 +20,8 @@ The calling thread runs the first piece itself, so a pool of n threads has n −
 region that raises still waits for every piece before it re-raises the first error: no worker
 is left writing into a buffer the caller has given up on. Regions do not nest: a region started
 inside another one (or by a second Python thread while one runs) runs its pieces one after
-another in the calling thread. Workers are daemon threads, so they never keep Python alive.
+another in the calling thread. Workers are daemon threads, so they never keep Python alive; a
+forked child process starts its own when it needs them.
 
 Below :data:`MIN_WORK` elements of work an op stays single-threaded: handing a piece to another
 thread and waiting for it costs about 20-50 µs, more than a small op takes.
@@ -150,6 +151,17 @@ def _work(jobs: "queue.SimpleQueue") -> None:
 
 
 POOL = _Pool()
+
+
+def _forget_workers_after_fork() -> None:
+    """A forked child (e.g. a DataLoader worker) has none of the parent's threads: start afresh."""
+    POOL.workers = []
+    POOL.region = threading.Lock()
+    BLAS.lock, BLAS.pinned = threading.Lock(), 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers_after_fork)
 
 
 def num_threads() -> int:

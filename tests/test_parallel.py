@@ -142,3 +142,25 @@ def test_a_process_exits_with_a_live_pool_and_after_an_error_in_a_worker():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "caught"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_starts_its_own_workers(threads):
+    """A DataLoader worker forked while the pool has threads must not wait for the parent's."""
+    import os
+
+    threads(2)
+    record_pieces(2, work=1)  # the parent's worker exists now
+    pid = os.fork()
+    if pid == 0:  # the child: a region must finish, on two threads of its own
+        code = 0 if len({ident for _, ident in record_pieces(2, work=1)}) == 2 else 1
+        os._exit(code)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    pytest.fail("the forked child deadlocked in a parallel region")
