@@ -25,6 +25,13 @@ transpose. (With NCHW columns the copy moves runs of only Wo values: 5-10x more 
 batch 256). They are built a band of output rows at a time, so the temporary stays a few MB and in
 cache; the weight gradient adds up over bands. The columns are rebuilt in backward, not saved.
 
+**Threads** (``minitorch/parallel.py``). On the CPU a pass is split into one piece per thread,
+pieces that never write to the same memory: the forward by rows of output; the backward by
+input channels (each piece owns its columns of dW and its planes of dx, so col2im's overlapping
+additions stay inside one piece), or, for a first layer that needs no dx, by rows of output with
+a partial dW per piece. BLAS runs on one thread meanwhile: these products are narrow (few output
+channels), and a second BLAS thread only slows them down.
+
 The window arithmetic (output size, ``'same'`` padding) is shared with pooling: ``ops/geometry.py``.
 """
 from __future__ import annotations

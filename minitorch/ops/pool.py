@@ -13,6 +13,9 @@ loop over pixels, and the backward hands each offset's share of the gradient bac
 same slice. Measured with 2x2 windows on batches of 64 images, this is 15-30x faster than reducing
 a reshaped (N, C, Ho, kh, Wo, kw) view, whose reductions run over short strided axes.
 
+Channels are pooled independently, so on the CPU each thread takes a block of channels
+(``minitorch/parallel.py``): contiguous memory, the same values as on one thread.
+
 Max pooling sends the gradient of each window to its *first* maximum in row-major order (PyTorch's
 rule): flat patches of real images tie often, and a plain ``x == max`` mask would hand the same
 gradient to every tied pixel.
