@@ -43,7 +43,17 @@ def to_planes(images: Any) -> Any:
     """(N, C, H, W) images, or one (C, H, W) image, as C-ordered (C, H, W, N) planes; free (no
     copy) when the images came from a conv or a pool."""
     planes = (images[None] if images.ndim == 3 else images).transpose(1, 2, 3, 0)
-    return planes if planes.flags.c_contiguous else array_module(images).ascontiguousarray(planes)
+    if planes.flags.c_contiguous:
+        return planes
+    if array_module(images) is not np:
+        return array_module(images).ascontiguousarray(planes)
+    copy = np.empty(planes.shape, dtype=planes.dtype)  # a transposing copy: a block of channels per thread
+
+    def copy_channels(channels: slice) -> None:
+        copy[channels] = planes[channels]
+
+    parallel_for(copy_channels, planes.shape[0], planes.size, uses_blas=False)
+    return copy
 
 
 def to_images(planes: Any, unbatched: bool) -> Any:
