@@ -120,7 +120,6 @@ class Conv2d(ArrayFunction):
         ctx.geometry = (kernel, stride, padding, dilation, groups, out_size)
         return to_images(out, ctx.unbatched)
 
-
     @staticmethod
     def backward(ctx, grad):
         """dW = dY·colsᵀ, dx = col2im(Wᵀ·dY), db = Σ dY, with dY the gradient as (G, O/G, Ho·Wo·N).
@@ -150,7 +149,7 @@ class Conv2d(ArrayFunction):
             partial_weights[rows.start] = grad_weight
 
         def by_channels(channels: slice) -> None:  # dW[:, channels] and dx[channels]; split only when groups == 1
-            taps = kernel[0] * kernel[1]
+            taps = kernel[0] * kernel[1]  # (all of each group's columns when not split)
             block_rows = weight_rows[:, :, channels.start * taps:channels.stop * taps]
             grad_weight = xp.zeros(block_rows.shape, dtype=x.dtype) if need_weight else None
             for band in row_bands(fields, slice(0, out_size[0])):
