@@ -3,8 +3,8 @@
 The step is the one `train_step.py` times (zero_grad, forward, cross-entropy, backward,
 SGD-momentum). For minitorch every op's forward (``Function.apply``: the kernel plus recording
 the graph) and backward (the engine's call of the op's backward) is timed, as *self* time (an op
-called inside another one is counted once, for itself); what is left of the step is Python:
-module calls, the autograd engine's bookkeeping, the loss's wrapper. For PyTorch the table is
+called inside another one is counted once, for itself), shown for the median step; what is left
+of the step is Python: module calls, the autograd engine's bookkeeping, the loss's wrapper. For PyTorch the table is
 ``torch.profiler``'s, sorted by self CPU time. Each library runs in its own process, with the
 same thread count (see harness.py), so the gap between them is visible op by op.
 
@@ -87,13 +87,16 @@ def profile_minitorch(lib: harness.Lib, args: argparse.Namespace) -> str:
         step()
     timer = OpTimer()
     instrument_minitorch(timer)
-    start = time.perf_counter()
+    steps = []  # (seconds, {(op, phase): seconds}) of each step
     for _ in range(args.steps):
+        timer.totals.clear()
+        start = time.perf_counter()
         step()
-    step_s = (time.perf_counter() - start) / args.steps
+        steps.append((time.perf_counter() - start, dict(timer.totals)))
+    step_s, totals = sorted(steps, key=lambda item: item[0])[len(steps) // 2]  # the median step
     rows: dict = defaultdict(lambda: {"forward": 0.0, "backward": 0.0, "optimizer": 0.0})
-    for (name, phase), seconds in timer.totals.items():
-        rows[name][phase] += seconds / args.steps
+    for (name, phase), seconds in totals.items():
+        rows[name][phase] += seconds
     accounted = sum(sum(row.values()) for row in rows.values())
     rows["(Python: modules, engine, wrappers)"]["forward"] = step_s - accounted
     ordered = sorted(rows.items(), key=lambda item: -sum(item[1].values()))[:args.rows]
@@ -102,7 +105,7 @@ def profile_minitorch(lib: harness.Lib, args: argparse.Namespace) -> str:
               harness.fmt(100 * sum(row.values()) / step_s)] for name, row in ordered]
     header = ["op", "forward ms", "backward ms", "optimizer ms", "total ms", "% of step"]
     return (f"minitorch: {args.model}, batch {args.batch}, {args.threads} thread(s): "
-            f"{step_s * 1e3:.2f} ms per step (mean of {args.steps}, profiled)\n\n"
+            f"{step_s * 1e3:.2f} ms, the median of {args.steps} profiled steps, op by op\n\n"
             + harness.markdown_table(header, table))
 
 
