@@ -152,9 +152,12 @@ def test_a_forked_child_starts_its_own_workers(threads):
     threads(2)
     record_pieces(2, work=1)  # the parent's worker exists now
     pid = os.fork()
-    if pid == 0:  # the child: a region must finish, on two threads of its own
-        code = 0 if len({ident for _, ident in record_pieces(2, work=1)}) == 2 else 1
-        os._exit(code)
+    if pid == 0:  # the child: a region must finish, on two threads of its own; never back into pytest
+        code = 1
+        try:
+            code = 0 if len({ident for _, ident in record_pieces(2, work=1)}) == 2 else 1
+        finally:
+            os._exit(code)
     deadline = time.time() + 30
     while time.time() < deadline:
         done, status = os.waitpid(pid, os.WNOHANG)
