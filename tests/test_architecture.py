@@ -2,7 +2,8 @@
 
 The layers, bottom to top (a module may import from its own layer and the layers below it):
 
-    0  backend, dtypes, sizes, hooks, random, printing, threads, cuda   what arrays and devices are
+    0  backend, dtypes, sizes, hooks, random, printing, threads, cuda,  what arrays and devices are;
+       parallel                                                        the CPU thread pool
     1  tensor                                                           what a Tensor is
     2  autograd                                                         graph, engine, grad mode
     3  creation, ops, tensor_methods, distributed                       every op; methods attached; collectives
@@ -28,6 +29,7 @@ MAX_LINES = 420  # "about 400": a file that grows past this wants splitting by i
 LAYERS = {
     "backend": 0, "dtypes": 0, "sizes": 0, "hooks": 0, "random": 0, "printing": 0, "threads": 0, "cuda": 0,
     "accelerator": 0, "backends": 0,  # tensor surface B: devices
+    "parallel": 0,  # speed: the CPU thread pool
     "tensor": 1,
     "autograd": 2,
     "creation": 3, "ops": 3, "tensor_methods": 3, "distributed": 3,
