@@ -21,3 +21,10 @@ __all__ = [
     "Identity", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList",
     "NLLLoss", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
 ]
+
+# ----- sequence models -----
+from minitorch.nn import utils  # noqa: E402
+from minitorch.nn.modules.rnn import GRU, LSTM, RNN, RNNBase  # noqa: E402
+from minitorch.nn.modules.rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase  # noqa: E402
+
+__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase", "utils"]
