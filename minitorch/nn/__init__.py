@@ -24,7 +24,8 @@ __all__ = [
 
 # ----- sequence models -----
 from minitorch.nn import utils  # noqa: E402
+from minitorch.nn.modules.attention import MultiheadAttention  # noqa: E402
 from minitorch.nn.modules.rnn import GRU, LSTM, RNN, RNNBase  # noqa: E402
 from minitorch.nn.modules.rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase  # noqa: E402
 
-__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase", "utils"]
+__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "MultiheadAttention", "RNN", "RNNBase", "RNNCell", "RNNCellBase", "utils"]
