@@ -27,12 +27,18 @@ Shape = tuple
 
 
 class VersionCounter:
-    """How many times a tensor's memory was modified in place (shared with its views)."""
+    """How many times a tensor's memory was modified in place (shared with its views).
 
-    __slots__ = ("value",)
+    ``write_check``, when set, is called before every in-place write of that memory and raises
+    to refuse it (``ops/layout.py`` uses it so that a copy ``view()`` had to make and the
+    original cannot silently drift apart).
+    """
+
+    __slots__ = ("value", "write_check")
 
     def __init__(self) -> None:
         self.value = 0
+        self.write_check = None  # or a function that raises to refuse a write
 
 
 class Tensor:
@@ -155,9 +161,15 @@ class Tensor:
         ``values`` may be this tensor's own array, already written by an op with ``out=``
         (``p._write(np.subtract(p._data, step, out=p._data))``); then only the version moves.
         """
+        self._check_writable()
         if values is not self._data:
             self._data[index] = values
         self._version_counter.value += 1
+
+    def _check_writable(self) -> None:
+        """Raise if this memory refuses in-place writes (see ``VersionCounter.write_check``)."""
+        if self._version_counter.write_check is not None:
+            self._version_counter.write_check()
 
     @property
     def data(self) -> "Tensor":

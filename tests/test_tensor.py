@@ -405,4 +405,4 @@ def test_view_and_contiguity():
     assert x.t().contiguous().is_contiguous()
     x.view(3, 2)[0, 0] = 10.0
     assert x[0, 0].item() == 10.0, "view shares memory"
-    assert x.view(minitorch.float64).dtype == minitorch.float64
+    assert x.view(minitorch.int32).dtype == minitorch.int32 and x.view(minitorch.int32).shape == (2, 3)  # the bits

@@ -22,6 +22,25 @@ __all__ = [
     "NLLLoss", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
 ]
 
+# ----- nn surface A: activations, layers, normalisation, lazy modules -----
+from minitorch.nn.modules.rectifiers import (
+    CELU, ELU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, PReLU, ReLU6, RReLU, Softshrink,
+    Threshold,
+)
+from minitorch.nn.modules.smooth_activations import (
+    GELU, GLU, LogSigmoid, Mish, SiLU, Softmax2d, Softmin, Softplus, Softsign, Tanhshrink,
+)
+from minitorch.nn.modules.embedding import Embedding, EmbeddingBag
+from minitorch.nn.modules.normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm, LocalResponseNorm
+
+__all__ += [
+    "Embedding", "EmbeddingBag", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "LayerNorm", "LocalResponseNorm",
+    "CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid",
+    "Mish", "PReLU", "RReLU", "ReLU6", "SELU", "SiLU", "Softmax2d", "Softmin", "Softplus", "Softshrink",
+    "Softsign", "Tanhshrink", "Threshold",
+]
+# ----- end of nn surface A -----
+
 # ----- sequence models -----
 from minitorch.nn import utils  # noqa: E402
 from minitorch.nn.modules.attention import MultiheadAttention  # noqa: E402

@@ -26,11 +26,31 @@ from minitorch.ops.shape import flatten
 from minitorch.random import rng_of
 from minitorch.tensor import Tensor
 
+# ----- nn surface A: activations, layers, normalisation (names listed in __all__ below) -----
+from minitorch.ops.rectifiers import (
+    celu, celu_, elu, elu_, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu, leaky_relu_, prelu,
+    relu6, rrelu, rrelu_, selu, selu_, softshrink, threshold, threshold_,
+)
+from minitorch.ops.smooth_activations import (
+    gelu, glu, logsigmoid, mish, silu, softmin, softplus, softsign, tanhshrink,
+)
+from minitorch.ops.embedding import embedding, embedding_bag, one_hot
+from minitorch.ops.standardize import group_norm, instance_norm, layer_norm
+from minitorch.ops.vector_norms import local_response_norm, normalize
+SURFACE_A = [
+    "embedding", "embedding_bag", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "normalize",
+    "one_hot",
+    "celu", "celu_", "elu", "elu_", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
+    "hardtanh_", "leaky_relu", "leaky_relu_", "logsigmoid", "mish", "prelu", "relu6", "rrelu", "rrelu_", "selu",
+    "selu_", "silu", "softmin", "softplus", "softshrink", "softsign", "tanhshrink", "threshold", "threshold_",
+]
+# ----- end of nn surface A -----
+
 __all__ = [
     "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "flatten", "linear",
     "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "pad", "relu", "relu_", "sigmoid",
     "softmax", "tanh",
-]
+] + SURFACE_A
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:

@@ -16,74 +16,28 @@ and its backward, with dY the upstream gradient as a matrix (one row per output 
 **Memory layout** (``ops/layout.py``). The public shape is PyTorch's (N, C, H, W), but the ops
 here keep images *batch-innermost* in memory, (C, H, W, N): a conv or pool output is an
 (N, C, H, W)-shaped view of a (C, H, W, N) array, which NumPy's elementwise ops (ReLU ...)
-preserve, so the next conv or pool reads it without a copy. In that layout a receptive-field slice ``x_pad[c, rows, cols, :]`` with
-stride 1 is a run of Wo·N contiguous values, so im2col copies long runs; and ``W · cols`` comes out
-(O, Ho, Wo, N), the next layer's layout, with no transpose. (With NCHW columns the copy moves runs
-of only Wo values: 5-10x more copy loops.)
+preserve, so the next conv or pool reads it without a copy. In that layout a receptive-field
+slice ``x_pad[c, rows, cols, :]`` with stride 1 is a run of Wo·N contiguous values, so im2col
+copies long runs; and ``W · cols`` comes out (O, Ho, Wo, N), the next layer's layout, with no
+transpose. (With NCHW columns the copy moves runs of only Wo values: 5-10x more copy loops.)
 
 **Bands.** The columns are kh·kw times larger than the input (60 MB for LeNet's first layer at
 batch 256). They are built a band of output rows at a time, so the temporary stays a few MB and in
 cache; the weight gradient adds up over bands. The columns are rebuilt in backward, not saved.
+
+The window arithmetic (output size, ``'same'`` padding) is shared with pooling: ``ops/geometry.py``.
 """
 from __future__ import annotations
 
-import operator
-from typing import Any, Iterator, Optional, Sequence, Tuple, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, strided_view
-from minitorch.ops.layout import batch_first, batch_last
+from minitorch.ops.geometry import IntOrPair, Pair, Padding, conv_output_size, conv_padding, pair
+from minitorch.ops.layout import crop_planes, pad_planes, to_images, to_planes
 from minitorch.tensor import Tensor
 
-Pair = Tuple[int, int]
-IntOrPair = Union[int, Sequence[int]]
-Padding = Tuple[Pair, Pair]  # ((top, bottom), (left, right))
-
 COLUMNS_PER_BAND = 1 << 19  # entries of the im2col matrix built at once (2 MB in float32)
-
-
-# ----- geometry shared with the pooling ops -----
-def pair(value: IntOrPair, name: str) -> Pair:
-    """``3`` → ``(3, 3)``; a sequence of two ints stays a pair; anything else is an error."""
-    try:
-        single = operator.index(value)
-        return (single, single)
-    except TypeError:
-        pass
-    values = tuple(value)
-    if len(values) != 2:
-        raise RuntimeError(f"expected {name} to be a single integer value or a list of 2 values, "
-                           f"but got {name}={list(values)}")
-    return (operator.index(values[0]), operator.index(values[1]))
-
-
-def kernel_offsets(kernel: Pair, stride: Pair, dilation: Pair, out_size: Pair,
-                   first_row: int = 0) -> Iterator[tuple]:
-    """For each kernel offset (i, j), row-major: ``(i, j, rows, cols)`` where ``x_pad[:, rows, cols]``
-    is the (Ho, Wo) grid of values that offset sees, x_pad[:, y·sh + i·dh, x·sw + j·dw]
-    (output rows from ``first_row`` on)."""
-    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_size
-    for i in range(kh):
-        top = first_row * sh + i * dh
-        for j in range(kw):
-            yield i, j, slice(top, top + (ho - 1) * sh + 1, sh), slice(j * dw, j * dw + (wo - 1) * sw + 1, sw)
-
-
-def pad_planes(planes: Any, padding: Padding, fill: float = 0) -> Any:
-    """(C, H, W, N) with ``fill`` around each image; ``planes`` itself when there is no padding."""
-    (top, bottom), (left, right) = padding
-    if top == bottom == left == right == 0:
-        return planes
-    c, h, w, n = planes.shape
-    padded = array_module(planes).full((c, top + h + bottom, left + w + right, n), fill, dtype=planes.dtype)
-    padded[:, top:top + h, left:left + w] = planes
-    return padded
-
-
-def crop_planes(padded: Any, padding: Padding, size: Pair) -> Any:
-    """The inverse of :func:`pad_planes`: the (H, W) images inside ``padded``."""
-    (top, _), (left, _) = padding
-    return padded[:, top:top + size[0], left:left + size[1]]
 
 
 # ----- the kernels on raw (C, H, W, N) arrays -----
@@ -134,7 +88,7 @@ class Conv2d(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding, dilation, groups):
         ctx.unbatched = x.ndim == 3
-        planes = batch_last(x[None] if ctx.unbatched else x)
+        planes = to_planes(x)
         kernel = weight.shape[2:]
         out_size = conv_output_size(planes.shape[1:3], kernel, stride, padding, dilation)
         fields = receptive_fields(pad_planes(planes, padding), kernel, stride, dilation, out_size)
@@ -146,8 +100,7 @@ class Conv2d(ArrayFunction):
             out += bias[:, None, None, None]
         ctx.save_for_backward(x, weight, planes)  # planes: x batch-innermost (x itself after a conv/pool)
         ctx.geometry = (kernel, stride, padding, dilation, groups, out_size)
-        y = batch_first(out)
-        return y[0] if ctx.unbatched else y
+        return to_images(out, ctx.unbatched)
 
     @staticmethod
     def backward(ctx, grad):
@@ -155,7 +108,7 @@ class Conv2d(ArrayFunction):
         x, weight, planes = ctx.saved_tensors
         kernel, stride, padding, dilation, groups, out_size = ctx.geometry
         need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
-        grad_planes = batch_last(grad[None] if ctx.unbatched else grad)
+        grad_planes = to_planes(grad)
         x_pad = pad_planes(planes, padding)
         fields = receptive_fields(x_pad, kernel, stride, dilation, out_size)
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
@@ -169,44 +122,13 @@ class Conv2d(ArrayFunction):
             if need_x:
                 col2im(weight_rows.transpose(0, 2, 1) @ grad_rows, grad_pad, band, kernel, stride, dilation,
                        out_size[1])
-        grad_x = None
-        if need_x:
-            grad_x = batch_first(crop_planes(grad_pad, padding, planes.shape[1:3]))
-            grad_x = grad_x[0] if ctx.unbatched else grad_x
+        grad_x = to_images(crop_planes(grad_pad, padding, planes.shape[1:3]), ctx.unbatched) if need_x else None
         grad_weight = grad_weight.reshape(weight.shape) if need_weight else None
         grad_bias = grad_planes.sum(axis=(1, 2, 3)) if need_bias else None
         return grad_x, grad_weight, grad_bias, None, None, None, None
 
 
 # ----- the public function: check the arguments as PyTorch does, then apply the op -----
-def conv_output_size(size: Sequence[int], kernel: Sequence[int], stride: Pair, padding: Padding,
-                     dilation: Pair) -> Pair:
-    """Output (Ho, Wo): how many dilated kernels fit, ``stride`` apart, in the padded input."""
-    return tuple(
-        (size[d] + sum(padding[d]) - dilation[d] * (kernel[d] - 1) - 1) // stride[d] + 1 for d in range(2)
-    )
-
-
-def conv_padding(padding: Union[str, IntOrPair], kernel: Sequence[int], stride: Pair, dilation: Pair) -> Padding:
-    """``((top, bottom), (left, right))`` from an int, a pair, ``'valid'`` or ``'same'``.
-
-    ``'same'`` pads d·(k−1) in total, the odd one on the bottom/right side, as PyTorch does.
-    """
-    if isinstance(padding, str):
-        if padding == "valid":
-            return ((0, 0), (0, 0))
-        if padding != "same":
-            raise RuntimeError(f"Invalid padding string: '{padding}'")
-        if stride != (1, 1):
-            raise RuntimeError("padding='same' is not supported for strided convolutions")
-        totals = [dilation[d] * (kernel[d] - 1) for d in range(2)]
-        return tuple((total // 2, total - total // 2) for total in totals)
-    height, width = pair(padding, "padding")
-    if height < 0 or width < 0:
-        raise RuntimeError("negative padding is not supported")
-    return ((height, height), (width, width))
-
-
 def _check_conv_arguments(input: Tensor, weight: Tensor, bias: Optional[Tensor], stride: Pair, dilation: Pair,
                           groups: int) -> None:
     if input.ndim not in (3, 4):

@@ -86,6 +86,7 @@ def _arrays(args: tuple) -> list:
 # ----- arithmetic: x.add_(y), x += y ... -----
 def _ufunc_inplace(target: Tensor, name: str, other: Any) -> Tensor:
     """``target = target (name) other`` by a single ufunc call writing into ``target``."""
+    target._check_writable()  # before the ufunc writes through out=
     xp = array_module(target._data)
     other = as_operand(other, target)
     try:

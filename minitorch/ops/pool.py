@@ -2,11 +2,11 @@
 
 Both ops visit the window positions (i, j) of the kernel in row-major order. For one offset,
 the values it sees across all windows form a strided slice of the (padded) input, of the
-output's shape (see :func:`~minitorch.ops.conv.kernel_offsets`)::
+output's shape (see :func:`~minitorch.ops.geometry.kernel_offsets`)::
 
     seen_(i,j)[c, y, x, n] = x_pad[c, y·sh + i·dh, x·sw + j·dw, n]
 
-(images batch-innermost in memory, as the convolutions keep them: see ``ops/conv.py``)
+(images batch-innermost in memory, as the convolutions keep them: see ``ops/layout.py``)
 
 so the forward is kh·kw whole-array operations (a running maximum, or a running sum), never a
 loop over pixels, and the backward hands each offset's share of the gradient back through the
@@ -19,49 +19,18 @@ gradient to every tied pixel.
 """
 from __future__ import annotations
 
-import functools
-from typing import Any, Callable, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Optional, Tuple, Union
 
 import numpy as np
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
-from minitorch.ops.conv import IntOrPair, Pair, Padding, crop_planes, kernel_offsets, pad_planes, pair
-from minitorch.ops.layout import batch_first, batch_last
+from minitorch.ops.geometry import IntOrPair, Pair, Padding, kernel_offsets, pair, pool_geometry, windows_overlap
+from minitorch.ops.layout import crop_planes, pad_planes, to_images, to_planes
 from minitorch.tensor import Tensor
 
 
-# ----- geometry -----
-def pool_output_length(size: int, kernel: int, stride: int, padding: int, dilation: int, ceil_mode: bool) -> int:
-    """Windows along one axis: PyTorch's formula. With ``ceil_mode`` a last, partial window counts,
-    as long as it starts inside the input or its left padding."""
-    span = size + 2 * padding - dilation * (kernel - 1) - 1
-    length = (span + (stride - 1 if ceil_mode else 0)) // stride + 1
-    if ceil_mode and (length - 1) * stride >= size + padding:
-        length -= 1
-    return length
-
-
-@functools.lru_cache(maxsize=256)  # a network asks the same few questions every step
-def pool_geometry(size: Sequence[int], kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
-                  ceil_mode: bool) -> Tuple[Pair, Padding]:
-    """The output size (Ho, Wo) and the padding each side that makes every window fit.
-
-    The far side gets what the last window needs: more than ``padding`` in ceil mode, less when
-    the windows stop short of the input's edge.
-    """
-    out_size = tuple(pool_output_length(size[d], kernel[d], stride[d], padding[d], dilation[d], ceil_mode)
-                     for d in range(2))
-    reach = [(out_size[d] - 1) * stride[d] + dilation[d] * (kernel[d] - 1) + 1 for d in range(2)]
-    sides = tuple((padding[d], max(reach[d] - size[d] - padding[d], 0)) for d in range(2))
-    return out_size, sides
-
-
-def windows_overlap(kernel: Pair, stride: Pair, dilation: Pair) -> bool:
-    """Whether one input pixel can fall in two windows (then gradients must add up)."""
-    return any(stride[d] < dilation[d] * (kernel[d] - 1) + 1 for d in range(2))
-
-
+# ----- helpers on (C, H, W, N) planes -----
 def lowest_value(dtype: np.dtype) -> Union[int, float]:
     """The padding that never wins a maximum: −∞, or the smallest integer."""
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
@@ -88,7 +57,7 @@ class MaxPool2d(ArrayFunction):
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode, return_indices):
         ctx.unbatched = x.ndim == 3
-        planes = batch_last(x[None] if ctx.unbatched else x)
+        planes = to_planes(x)
         xp = array_module(x)
         out_size, sides = pool_geometry(planes.shape[1:3], kernel, stride, padding, dilation, ceil_mode)
         x_pad = pad_planes(planes, sides, fill=lowest_value(x.dtype))
@@ -110,13 +79,11 @@ class MaxPool2d(ArrayFunction):
             xp.maximum(winner, beats * winner_type.type(i * kernel[1] + j), out=winner)
         ctx.save_for_backward(winner)
         ctx.geometry = (planes.shape, kernel, stride, dilation, sides, out_size)
-        best = batch_first(best)
+        best = to_images(best, ctx.unbatched)
         if not return_indices:
-            return best[0] if ctx.unbatched else best
-        indices = flat_indices(batch_first(winner), planes.shape[2], kernel, stride, dilation, sides)
-        if ctx.unbatched:
-            best, indices = best[0], indices[0]
-        ctx.mark_non_differentiable(indices)  # the very array returned: it is marked by identity
+            return best
+        indices = to_images(flat_indices(winner, planes.shape[2], kernel, stride, dilation, sides), ctx.unbatched)
+        ctx.mark_non_differentiable(indices)
         return best, indices
 
     @staticmethod
@@ -124,22 +91,23 @@ class MaxPool2d(ArrayFunction):
         """dx[first maximum of each window] += dy; every other pixel of the window gets nothing."""
         (winner,) = ctx.saved_tensors
         input_shape, kernel, stride, dilation, sides, out_size = ctx.geometry
-        grad = batch_last(grad[None] if ctx.unbatched else grad)
+        grad = to_planes(grad)
 
         def share(i: int, j: int) -> Any:
             return grad * (winner == i * kernel[1] + j)
 
-        grad_x = batch_first(scatter_to_windows(share, grad, input_shape, kernel, stride, dilation, sides, out_size))
-        return grad_x[0] if ctx.unbatched else grad_x, None, None, None, None, None, None
+        grad_x = scatter_to_windows(share, grad, input_shape, kernel, stride, dilation, sides, out_size)
+        return to_images(grad_x, ctx.unbatched), None, None, None, None, None, None
 
 
 def flat_indices(winner: Any, width: int, kernel: Pair, stride: Pair, dilation: Pair, sides: Padding) -> Any:
-    """PyTorch's ``return_indices``: where each maximum sits, as ``row·W + column`` of its input plane."""
+    """PyTorch's ``return_indices``: where each maximum sits, as ``row·W + column`` of its input plane
+    (``winner`` and the result are (C, Ho, Wo, N) planes)."""
     xp = array_module(winner)
     i, j = xp.divmod(winner.astype(xp.int64), kernel[1])
-    ho, wo = winner.shape[2:]
-    rows = xp.arange(ho).reshape(-1, 1) * stride[0] + i * dilation[0] - sides[0][0]
-    cols = xp.arange(wo) * stride[1] + j * dilation[1] - sides[1][0]
+    _, ho, wo, _ = winner.shape
+    rows = xp.arange(ho).reshape(-1, 1, 1) * stride[0] + i * dilation[0] - sides[0][0]
+    cols = xp.arange(wo).reshape(-1, 1) * stride[1] + j * dilation[1] - sides[1][0]
     return rows * width + cols
 
 
@@ -147,7 +115,7 @@ class AvgPool2d(ArrayFunction):
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
         ctx.unbatched = x.ndim == 3
-        planes = batch_last(x[None] if ctx.unbatched else x)
+        planes = to_planes(x)
         dilation = (1, 1)
         out_size, sides = pool_geometry(planes.shape[1:3], kernel, stride, padding, dilation, ceil_mode)
         x_pad = pad_planes(planes, sides)
@@ -161,19 +129,17 @@ class AvgPool2d(ArrayFunction):
         total /= divisor
         ctx.divisor = divisor
         ctx.geometry = (planes.shape, kernel, stride, sides, out_size)
-        total = batch_first(total)
-        return total[0] if ctx.unbatched else total
+        return to_images(total, ctx.unbatched)
 
     @staticmethod
     def backward(ctx, grad):
         """dx = Σ over the windows holding x of dy / (that window's divisor)."""
         input_shape, kernel, stride, sides, out_size = ctx.geometry
         dilation = (1, 1)
-        grad = batch_last(grad[None] if ctx.unbatched else grad)
+        grad = to_planes(grad)
         share = grad / ctx.divisor
-        grad_x = batch_first(
-            scatter_to_windows(lambda i, j: share, grad, input_shape, kernel, stride, dilation, sides, out_size))
-        return grad_x[0] if ctx.unbatched else grad_x, None, None, None, None, None, None
+        grad_x = scatter_to_windows(lambda i, j: share, grad, input_shape, kernel, stride, dilation, sides, out_size)
+        return to_images(grad_x, ctx.unbatched), None, None, None, None, None, None
 
 
 def window_sizes(planes: Any, kernel: Pair, stride: Pair, padding: Pair, out_size: Pair,

@@ -12,8 +12,9 @@ from typing import Any, Sequence
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.broadcast import unbroadcast
+from minitorch.ops.dtype_view import view_dtype
+from minitorch.ops.layout import guard_copied_view, is_batch_innermost
 from minitorch.ops.operands import promote_operands
-from minitorch.ops.layout import is_batch_innermost
 from minitorch.sizes import normalize_dim, size_from_args
 from minitorch.tensor import Tensor
 
@@ -47,41 +48,52 @@ def infer_shape(shape: tuple, numel: int, current: tuple) -> tuple:
 
 class Reshape(ArrayFunction):
     @staticmethod
-    def forward(ctx, x, shape, must_view):
+    def forward(ctx, x, shape):
         ctx.input_shape = x.shape
-        if not must_view:
-            return x.reshape(shape)
-        view = x.view()
-        try:
-            view.shape = shape
-        except AttributeError:
-            if is_batch_innermost(x):  # a conv/pool output: contiguous in PyTorch, so view must work
-                return x.reshape(shape)
-            raise RuntimeError(
-                f"view size is not compatible with input tensor's size and stride (shape {list(x.shape)} -> "
-                f"{list(shape)}); at least one dimension spans across two contiguous subspaces. "
-                "Use .reshape(...) instead."
-            ) from None
-        return view
+        return x.reshape(shape)
 
     @staticmethod
     def backward(ctx, grad):
         """d reshape(x)/dx: reshape the gradient back."""
-        return grad.reshape(ctx.input_shape), None, None
+        return grad.reshape(ctx.input_shape), None
+
+
+def has_view(x: Any, shape: tuple) -> bool:
+    """Whether ``x``'s memory can be read in ``shape`` without a copy (the same rule as PyTorch's)."""
+    try:
+        x.view().shape = shape
+    except AttributeError:
+        return False
+    return True
 
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     """The same elements in a new shape (a view when possible, else a copy); one size may be -1."""
     shape = infer_shape(size_from_args(shape), input._data.size, input.shape)
-    return share_version(Reshape.apply(input, shape, False), input)
+    return share_version(Reshape.apply(input, shape), input)
 
 
-def view(input: Tensor, *shape: Any) -> Tensor:
-    """A view with a new shape; fails (like PyTorch) when the memory layout does not allow one."""
-    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)):
-        return input.to(shape[0])
+def view(input: Tensor, *shape: Any, dtype: Any = None) -> Tensor:
+    """A view with a new shape (one size may be -1), or of the same bytes as another ``dtype``.
+
+    Fails (like PyTorch) when the memory layout does not allow a view. A conv/pool output,
+    batch-innermost in memory, is the exception: PyTorch's would be contiguous, so the view must
+    work, and it is a copy that refuses in-place writes (see ``ops/layout.py``).
+    """
+    if dtype is None and len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)):
+        dtype = shape[0]
+    if dtype is not None:
+        return share_version(view_dtype(input, dtype), input)
     shape = infer_shape(size_from_args(shape), input._data.size, input.shape)
-    return share_version(Reshape.apply(input, shape, True), input)
+    if has_view(input._data, shape):
+        return share_version(Reshape.apply(input, shape), input)
+    if is_batch_innermost(input._data):
+        return guard_copied_view(Reshape.apply(input, shape), input)
+    raise RuntimeError(
+        f"view size is not compatible with input tensor's size and stride (shape {list(input.shape)} -> "
+        f"{list(shape)}); at least one dimension spans across two contiguous subspaces. "
+        "Use .reshape(...) instead."
+    )
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:

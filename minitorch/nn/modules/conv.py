@@ -10,7 +10,7 @@ from minitorch.nn import init
 from minitorch.nn.module import Module
 from minitorch.nn.modules.linear import reset_bias
 from minitorch.nn.parameter import Parameter
-from minitorch.ops.conv import pair
+from minitorch.ops.geometry import pair
 from minitorch.tensor import Tensor
 
 IntOrPair = Union[int, Tuple[int, int]]

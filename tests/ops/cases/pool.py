@@ -10,7 +10,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from minitorch.ops.pool import pool_output_length
+from minitorch.ops.geometry import pool_output_length
 from minitorch.testing import arrays
 from tests.ops.cases.base import OpCase, seeded
 from tests.ops.cases.conv import PAIRS, as_pair

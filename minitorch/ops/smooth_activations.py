@@ -1,0 +1,217 @@
+"""Smooth activations: GELU, SiLU, Mish, Softplus, LogSigmoid, Softsign, Tanhshrink, and GLU.
+
+GELU weighs x by the standard normal CDF, ``Φ(x) = ½ erfc(−x/√2)``; :func:`erfc` here computes
+it to float64 rounding with two classic expansions (so this file needs no special-function library):
+
+* for z < 2.5, the series ``erf z = (2/√π) e^(−z²) Σₙ 2ⁿ z^(2n+1) / (1·3·…·(2n+1))``, whose terms are
+  all positive (no cancellation);
+* for z ≥ 2.5, the continued fraction ``erfc z = e^(−z²)/√π · 1/(z + ½/(z + 1/(z + 3/2/(z + …))))``.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+from minitorch.autograd.function import ArrayFunction
+from minitorch.backend import array_module
+from minitorch.ops.activation import _softmax_axis, softmax
+from minitorch.ops.pointwise import Pointwise, pointwise
+from minitorch.sizes import normalize_dim
+from minitorch.tensor import Tensor
+
+SERIES_TERMS = 45  # enough for z < 2.5 (relative error ~1e-16)
+FRACTION_TERMS = 40  # enough for z ≥ 2.5
+SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+GELU_TANH_CUBIC = 0.044715
+
+
+def erfc(z: Any) -> Any:
+    """The complementary error function 1 − erf z, elementwise, accurate also where it is tiny."""
+    xp = array_module(z)
+    a = xp.abs(z)
+    near = xp.minimum(a, 2.5)  # series part
+    term, total = near.copy(), near.copy()
+    for n in range(1, SERIES_TERMS):
+        term *= 2 * near * near / (2 * n + 1)
+        total += term
+    erf_near = (2 / math.sqrt(math.pi)) * xp.exp(-near * near) * total
+    far = xp.maximum(a, 2.5)  # continued-fraction part
+    fraction = xp.zeros_like(far)
+    for k in range(FRACTION_TERMS, 0, -1):
+        fraction = (k / 2) / (far + fraction)
+    erfc_far = xp.exp(-far * far) / math.sqrt(math.pi) / (far + fraction)
+    erfc_abs = xp.where(a < 2.5, 1 - erf_near, erfc_far)
+    return xp.where(z < 0, 2 - erfc_abs, erfc_abs)
+
+
+def normal_cdf(x: Any) -> Any:
+    """Φ(x) = ½ erfc(−x/√2), the probability that a standard normal variable is ≤ x."""
+    return 0.5 * erfc(-x / math.sqrt(2))
+
+
+class Gelu(Pointwise):
+    @staticmethod
+    def value(x, approximate):
+        if approximate == "tanh":
+            xp = array_module(x)
+            return (0.5 * x * (1 + xp.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x ** 3)))).astype(x.dtype)
+        return (x * normal_cdf(x)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def slope(x, approximate):
+        """Φ(x) + x·φ(x) (φ the normal density); for 'tanh', the derivative of ½x(1 + tanh u)."""
+        xp = array_module(x)
+        if approximate == "tanh":
+            t = xp.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x ** 3))
+            du = SQRT_2_OVER_PI * (1 + 3 * GELU_TANH_CUBIC * x * x)
+            return (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du).astype(x.dtype, copy=False)
+        density = xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+        return (normal_cdf(x) + x * density).astype(x.dtype, copy=False)
+
+
+def _sigmoid(x: Any) -> Any:
+    xp = array_module(x)
+    return xp.exp(-xp.logaddexp(0, -x)).astype(x.dtype, copy=False)
+
+
+def _softplus(x: Any) -> Any:
+    """log(1 + eˣ) without overflow."""
+    return array_module(x).logaddexp(0, x).astype(x.dtype, copy=False)
+
+
+class Silu(Pointwise):
+    @staticmethod
+    def value(x):
+        return x * _sigmoid(x)
+
+    @staticmethod
+    def slope(x):
+        """σ(x)·(1 + x·(1 − σ(x)))."""
+        s = _sigmoid(x)
+        return s * (1 + x * (1 - s))
+
+
+class Mish(Pointwise):
+    @staticmethod
+    def value(x):
+        return x * array_module(x).tanh(_softplus(x))
+
+    @staticmethod
+    def slope(x):
+        """tanh(sp(x)) + x·σ(x)·(1 − tanh²(sp(x))), with sp = softplus."""
+        t = array_module(x).tanh(_softplus(x))
+        return t + x * _sigmoid(x) * (1 - t * t)
+
+
+class Softplus(Pointwise):
+    @staticmethod
+    def value(x, beta, threshold):
+        return array_module(x).where(x * beta > threshold, x, _softplus(x * beta) / beta).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def slope(x, beta, threshold):
+        """σ(βx), and exactly 1 where βx > threshold (the linear part)."""
+        return array_module(x).where(x * beta > threshold, 1.0, _sigmoid(x * beta)).astype(x.dtype, copy=False)
+
+
+class LogSigmoid(Pointwise):
+    @staticmethod
+    def value(x):
+        return -_softplus(-x)
+
+    @staticmethod
+    def slope(x):
+        """1 − σ(x) = σ(−x)."""
+        return _sigmoid(-x)
+
+
+class Softsign(Pointwise):
+    @staticmethod
+    def value(x):
+        return x / (1 + array_module(x).abs(x))
+
+    @staticmethod
+    def slope(x):
+        """1/(1 + |x|)²."""
+        return 1 / (1 + array_module(x).abs(x)) ** 2
+
+
+class Tanhshrink(Pointwise):
+    @staticmethod
+    def value(x):
+        return x - array_module(x).tanh(x)
+
+    @staticmethod
+    def slope(x):
+        """1 − (1 − tanh² x) = tanh² x."""
+        return array_module(x).tanh(x) ** 2
+
+
+class Glu(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, axis):
+        a, b = array_module(x).split(x, 2, axis=axis)
+        gate = _sigmoid(b)
+        ctx.save_for_backward(a, gate)
+        ctx.axis = axis
+        return a * gate
+
+    @staticmethod
+    def backward(ctx, grad):
+        """For y = a·σ(b): da = g·σ(b), db = g·a·σ(b)(1 − σ(b)), joined back along the split axis."""
+        a, gate = ctx.saved_tensors
+        xp = array_module(grad)
+        return xp.concatenate([grad * gate, grad * a * gate * (1 - gate)], axis=ctx.axis), None
+
+
+# ----- the public functions -----
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x·Φ(x), Φ the standard normal CDF; ``approximate='tanh'`` uses ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh, but got {approximate!r}")
+    return pointwise(Gelu, input, approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x·σ(x) (also called swish)."""
+    return pointwise(Silu, input, inplace=inplace)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x·tanh(softplus(x))."""
+    return pointwise(Mish, input, inplace=inplace)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """(1/β)·log(1 + e^(βx)), a smooth ReLU; x itself where βx > threshold."""
+    return pointwise(Softplus, input, beta, threshold)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log σ(x) = −softplus(−x), computed without overflow."""
+    return pointwise(LogSigmoid, input)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    return pointwise(Softsign, input)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x − tanh x."""
+    return pointwise(Tanhshrink, input)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """Gated linear unit: split ``input`` in halves a, b along ``dim``; return a·σ(b)."""
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    axis = normalize_dim(dim, input.ndim)
+    if input.shape[axis] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {axis} is size {input.shape[axis]}")
+    return Glu.apply(input, axis)
+
+
+def softmin(input: Tensor, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """softmax(−x) along ``dim``."""
+    return softmax(-input, _softmax_axis("softmin", input, dim), dtype=dtype)
