@@ -10,7 +10,8 @@ a time, each drawn from its predicted distribution. Run it from the repository r
     # a 2-layer LSTM instead; keep a checkpoint after every epoch and draw the loss curves
     python examples/char_lm.py --model lstm --epochs 6 --checkpoint checkpoints/lstm.npz --plot lstm.png
 
-    # stopped? --resume goes on from the last finished epoch, to the very same numbers
+    # stopped (Ctrl-C, or --stop-after 3)? --resume goes on from the last finished epoch, to the very
+    # same numbers as a run straight through
     python examples/char_lm.py --model lstm --epochs 6 --checkpoint checkpoints/lstm.npz --resume
 
     # only sample from a trained checkpoint: lower temperature = safer, top-k = only the k likeliest
@@ -69,6 +70,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--val-batches", type=int, default=10, help="batches per validation")
     parser.add_argument("--checkpoint", type=Path, help="save model, optimizer and history after each epoch")
     parser.add_argument("--resume", action="store_true", help="go on from --checkpoint when it exists")
+    parser.add_argument("--stop-after", type=int, help="stop after this epoch (go on later with --resume)")
     parser.add_argument("--plot", type=Path, help="write training and validation loss curves to this PNG")
     parser.add_argument("--sample-chars", type=int, default=400, help="characters to write at the end")
     parser.add_argument("--temperature", type=float, default=0.8)
@@ -345,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     done, history = resume(args.checkpoint, model, optimizer, args) if args.resume else (0, [])
     for record in history:
         print(epoch_line(record, args.epochs))
-    for epoch in range(done + 1, args.epochs + 1):
+    for epoch in range(done + 1, min(args.epochs, args.stop_after or args.epochs) + 1):
         torch.manual_seed(epoch_seed(args.seed, epoch))  # this epoch's dropout masks
         record = {"epoch": epoch, **train_epoch(model, optimizer, data, args, epoch)}
         record["val_loss"] = validation_loss(model, data, args)
