@@ -55,7 +55,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", choices=("lstm", "transformer"), default="transformer")
     parser.add_argument("--text", type=Path, default=TEXT, help="a UTF-8 text file to learn")
     parser.add_argument("--epochs", type=int, default=6)
-    parser.add_argument("--steps-per-epoch", type=int, default=200, help="training steps between validations")
+    parser.add_argument("--steps-per-epoch", type=int, default=100, help="training steps between validations")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--block-size", type=int, default=64, help="characters of context")
     parser.add_argument("--width", type=int, default=128, help="embedding width (transformer) / hidden size (lstm)")
@@ -144,14 +144,14 @@ class CausalSelfAttention(nn.Module):
 
 
 class Block(nn.Module):
-    """Pre-norm transformer block: x + attention(LN(x)), then x + MLP(LN(x))."""
+    """Pre-norm transformer block: x + attention(LN(x)), then x + MLP(LN(x)) (GELU in GPT-2's tanh form)."""
 
     def __init__(self, width: int, heads: int, dropout: float) -> None:
         super().__init__()
         self.ln_1 = nn.LayerNorm(width)
         self.attn = CausalSelfAttention(width, heads, dropout)
         self.ln_2 = nn.LayerNorm(width)
-        self.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(), nn.Linear(4 * width, width),
+        self.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(approximate="tanh"), nn.Linear(4 * width, width),
                                  nn.Dropout(dropout))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
