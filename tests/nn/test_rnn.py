@@ -245,3 +245,25 @@ LAYER_ERRORS = [
 def test_errors_name_the_sizes(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ----- the fused op itself: finite differences through the time loop -----
+@settings(max_examples=12)
+@given(st.sampled_from(["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]), st.booleans(), st.booleans(),
+       st.lists(st.integers(1, 3), min_size=1, max_size=3), SEEDS)
+def test_recurrence_gradcheck(mode, reverse, bias, sizes, seed):
+    """Packed batches whose size shrinks (forward) or grows (reverse) over time: every input's gradient."""
+    from minitorch.ops.recurrent import CELLS, recurrence
+
+    rng = np.random.default_rng(seed)
+    batch_sizes = sorted(sizes, reverse=True)
+    gates = CELLS[mode].gates * 2
+
+    def leaf_of(*shape):
+        return minitorch.tensor(rng.standard_normal(shape) * 0.5, requires_grad=True)
+
+    x, h0, c0 = leaf_of(sum(batch_sizes), 2), leaf_of(batch_sizes[0], 2), leaf_of(batch_sizes[0], 2)
+    weights = [leaf_of(gates, 2), leaf_of(gates, 2)] + ([leaf_of(gates), leaf_of(gates)] if bias else [None, None])
+    cell = c0 if mode == "LSTM" else None
+    assert minitorch.gradcheck(lambda *a: recurrence(mode, a[0], a[1], a[2], *a[3:], batch_sizes, reverse),
+                               (x, h0, cell, *weights))
