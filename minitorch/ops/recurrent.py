@@ -37,6 +37,14 @@ def sigmoid(xp: Any, a: Any) -> Any:
     return 0.5 * (xp.tanh(0.5 * a) + 1.0)
 
 
+def sigmoid_into(xp: Any, a: Any, out: Any) -> None:
+    """``out[:] = σ(a)`` without temporaries (four passes over ``out``)."""
+    xp.multiply(a, 0.5, out=out)
+    xp.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+
+
 def hidden_part(h: Any, w_hh: Any, b_hh: Optional[Any]) -> Any:
     """``h·W_hhᵀ + b_hh``: the recurrent share of the gates."""
     out = h @ w_hh.T
@@ -97,8 +105,8 @@ class LSTMCell:
         a = gx + hidden_part(h, w_hh, b_hh)
         size = h.shape[1]
         gates = saved["gates"][rows]
-        gates[:] = sigmoid(xp, a)
-        gates[:, 2 * size:3 * size] = xp.tanh(a[:, 2 * size:3 * size])
+        sigmoid_into(xp, a, gates)
+        xp.tanh(a[:, 2 * size:3 * size], out=gates[:, 2 * size:3 * size])
         i, f, g, o = (gates[:, k * size:(k + 1) * size] for k in range(4))
         c_new = f * c + i * g
         tanh_c = xp.tanh(c_new)
@@ -183,6 +191,9 @@ class Recurrence(ArrayFunction):
         gx = x @ w_ih.T  # every time step's input share of the gates, in one product
         if b_ih is not None:
             gx += b_ih
+        if b_hh is not None and cell is not GRUCell:  # both biases simply add up (GRU's n gate scales b_hn)
+            gx += b_hh
+            b_hh = None
         rows, size = x.shape[0], w_hh.shape[1]
         saved = {name: xp.empty((rows, size * (cell.gates if name == "gates" else 1)), x.dtype)
                  for name in cell.buffers}
