@@ -197,7 +197,7 @@ def build_model(args: argparse.Namespace, vocab_size: int) -> nn.Module:
 
 # ----- training -----
 def make_optimizer(model: nn.Module, args: argparse.Namespace) -> optim.Optimizer:
-    """AdamW with weight decay on the weight matrices only (not on biases, norms or embeddings' rows alike)."""
+    """AdamW with weight decay on the weight matrices only (not on biases, LayerNorm gains or embeddings)."""
     matrices = [p for name, p in model.named_parameters() if p.dim() >= 2 and "embedding" not in name]
     others = [p for name, p in model.named_parameters() if not (p.dim() >= 2 and "embedding" not in name)]
     groups = [{"params": matrices, "weight_decay": args.weight_decay}, {"params": others, "weight_decay": 0.0}]

@@ -238,6 +238,7 @@ LAYER_ERRORS = [
     (lambda: nn.GRU(3, 4, dropout=1.5), ValueError, r"dropout should be a number in range \[0, 1\]"),
     (lambda: nn.GRU(3.0, 4), TypeError, "input_size should be of type int, got: float"),
     (lambda: nn.LSTM(3, 4, proj_size=2), NotImplementedError, "proj_size"),
+    (lambda: nn.LSTM(3, 4)(minitorch.zeros(0, 2, 3)), RuntimeError, "sequence length to be larger than 0"),
 ]
 
 

@@ -92,6 +92,8 @@ class RNNBase(Module):
             if self.batch_first:
                 input = input.transpose(0, 1)
             steps, batch = input.shape[0], input.shape[1]
+            if steps == 0:
+                raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
             data, steps_sizes = input.reshape(steps * batch, input.shape[2]), [batch] * steps
         states = self.initial_states(hx, data, batch, batched)
         if sorted_indices is not None:
