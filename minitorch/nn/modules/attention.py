@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from minitorch.backend import array_module
-from minitorch.creation import empty, zeros
+from minitorch.creation import empty, zeros, zeros_like
 from minitorch.nn import functional as F
 from minitorch.nn import init
 from minitorch.nn.module import Module
@@ -170,8 +169,7 @@ def additive(mask: Tensor, dtype: Any) -> Tensor:
     """A bool mask (True = blocked) as 0/−inf to add to scores; a float mask as it is."""
     if mask.dtype.kind != "b":
         return mask
-    xp = array_module(mask._data)
-    return Tensor(xp.where(mask._data, -xp.inf, 0.0).astype(dtype))
+    return zeros_like(mask, dtype=dtype).masked_fill(mask, float("-inf"))
 
 
 def check_shapes(query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Optional[Tensor],

@@ -16,8 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable, Optional, Union
 
-from minitorch.backend import array_module_on, device as as_device
-from minitorch.creation import zeros
+from minitorch.creation import arange, zeros
 from minitorch.nn import functional as F
 from minitorch.nn import init
 from minitorch.nn.containers import ModuleList
@@ -215,8 +214,6 @@ class Transformer(Module):
     def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = None) -> Tensor:
         """A (sz, sz) float mask, −inf above the diagonal and 0 elsewhere: position i may attend to
         positions j ≤ i only (a causal mask to add to attention scores)."""
-        target = as_device(device if device is not None else "cpu")
-        mask = zeros((sz, sz), dtype=dtype, device=target)
-        with array_module_on(target) as xp:
-            later = xp.arange(sz)[:, None] < xp.arange(sz)[None, :]
-            return mask.masked_fill(Tensor(later), float("-inf"))
+        positions = arange(sz, device=device)
+        later = positions.unsqueeze(1) < positions.unsqueeze(0)  # key j comes after query i
+        return zeros((sz, sz), dtype=dtype, device=device).masked_fill(later, float("-inf"))
