@@ -13,6 +13,9 @@ Run it from the repository root, after ``pip install -e ".[example]"``::
     python examples/cifar_cnn.py --model bn --augment --device cuda \\
         --checkpoint checkpoints/bn.npz --plot curves.png
 
+Several processes (data-parallel, one rank per core or GPU): ``examples/ddp_cifar.py``, launched
+as ``mpiexec -n 2 python examples/ddp_cifar.py ...``, trains the same models with DistributedDataParallel.
+
 On a machine whose cores are busy with other work, one BLAS thread can be many times faster
 than several that wait for each other: prefix the command with ``OMP_NUM_THREADS=1
 OPENBLAS_NUM_THREADS=1``.

@@ -10,7 +10,7 @@ It mirrors PyTorch's API, so ``import minitorch as torch`` runs PyTorch tutorial
 Where to read: ``tensor.py`` (the Tensor), ``autograd/`` (graph and backward), ``ops/`` (every
 op's forward and backward side by side), ``nn/``, ``optim/``, ``utils/data``, ``datasets/``.
 """
-from minitorch import cuda, dtypes, nn, optim, tensor_methods  # noqa: F401  (tensor_methods attaches Tensor's op methods)
+from minitorch import cuda, distributed, dtypes, nn, optim, tensor_methods  # noqa: F401  (tensor_methods attaches Tensor's op methods)
 from minitorch.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitorch.autograd.function import Function
 from minitorch.autograd.gradcheck import gradcheck
@@ -33,6 +33,16 @@ from minitorch.ops.shape import (
     swapaxes, t, transpose, unbind, unflatten, unsqueeze,
 )
 from minitorch.ops.unary import abs, clamp, clip, exp, log, relu, sigmoid, sqrt, square, tanh
+# ----- tensor surface A -----
+from minitorch.ops.activation import log_softmax, softmax
+from minitorch.ops.exponentials import exp2, expm1, log1p, log2, log10, logaddexp, logit, reciprocal, rsqrt, xlogy
+from minitorch.ops.rounding import ceil, fix, floor, fmod, frac, remainder, round, sgn, sign, trunc
+from minitorch.ops.triangular import diag, diag_embed, diagonal, trace, tril, triu
+from minitorch.ops.trig import (
+    acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2, atanh,
+    cos, cosh, hypot, sin, sinh, tan,
+)
+# ----- end of tensor surface A -----
 from minitorch.random import Generator, initial_seed, manual_seed
 from minitorch.serialization import load, save
 from minitorch.tensor import Tensor
@@ -47,6 +57,8 @@ int16 = short = dtypes.int16
 int32 = int = dtypes.int32
 int64 = long = dtypes.int64
 bool = dtypes.bool_
+
+from minitorch import datasets, io, transforms, utils  # noqa: E402  (torchvision's datasets, transforms, io; torch.utils)
 
 __version__ = "0.1.0"
 

@@ -49,6 +49,7 @@ class Tensor:
         "_base", "_hooks", "_post_accumulate_hooks", "__weakref__",
     )
 
+    _post_accumulate_hooks_exist = False  # set once any is registered: until then backward skips them
     __array_priority__ = 1000  # NumPy values on the left defer to our reflected ops: np.float64(2) * x
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
@@ -236,7 +237,7 @@ class Tensor:
         return RemovableHandle(self._hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook: Any) -> RemovableHandle:
-        """Call ``hook(self)`` after backward has accumulated a gradient into this leaf's ``.grad``
+        """Call ``hook(self)`` once per backward, after this leaf's whole gradient is in ``.grad``
         (data-parallel training starts averaging a parameter's gradient there)."""
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
@@ -244,6 +245,7 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._post_accumulate_hooks is None:
             self._post_accumulate_hooks = {}
+        Tensor._post_accumulate_hooks_exist = True
         return RemovableHandle(self._post_accumulate_hooks, hook)
 
     def retain_grad(self) -> None:

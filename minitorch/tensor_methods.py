@@ -17,11 +17,24 @@ from minitorch.autograd import api
 from minitorch.ops import (
     arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
 )
+from minitorch.ops import activation, exponentials, inplace_math, rounding, triangular, trig  # tensor surface A
 from minitorch.tensor import Tensor
 
 
 def _where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
     return selection.where(condition, self, other)
+
+
+def _rmod(self: Tensor, other: Any) -> Tensor:
+    return rounding.remainder(operands.as_operand(other, self), self)
+
+
+def _tril_(self: Tensor, diagonal: int = 0) -> Tensor:
+    return inplace.copy_(self, triangular.tril(self, diagonal))
+
+
+def _triu_(self: Tensor, diagonal: int = 0) -> Tensor:
+    return inplace.copy_(self, triangular.triu(self, diagonal))
 
 
 def _rmatmul(self: Tensor, other: Any) -> Tensor:
@@ -83,6 +96,37 @@ METHODS = {
     "sigmoid_": inplace.sigmoid_, "tanh_": inplace.tanh_, "clamp_": inplace.clamp_,
     "clip_": inplace.clamp_, "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
     "masked_fill_": inplace.masked_fill_, "uniform_": inplace.uniform_, "normal_": inplace.normal_,
+    # ----- tensor surface A: elementwise maths, triangles and diagonals -----
+    "sin": trig.sin, "cos": trig.cos, "tan": trig.tan, "asin": trig.asin, "acos": trig.acos,
+    "atan": trig.atan, "arcsin": trig.asin, "arccos": trig.acos, "arctan": trig.atan, "sinh": trig.sinh,
+    "cosh": trig.cosh, "asinh": trig.asinh, "acosh": trig.acosh, "atanh": trig.atanh, "arcsinh": trig.asinh,
+    "arccosh": trig.acosh, "arctanh": trig.atanh, "atan2": trig.atan2, "arctan2": trig.atan2,
+    "hypot": trig.hypot,
+    "exp2": exponentials.exp2, "expm1": exponentials.expm1, "log2": exponentials.log2,
+    "log10": exponentials.log10, "log1p": exponentials.log1p, "rsqrt": exponentials.rsqrt,
+    "reciprocal": exponentials.reciprocal, "logit": exponentials.logit, "logaddexp": exponentials.logaddexp,
+    "xlogy": exponentials.xlogy,
+    "sign": rounding.sign, "sgn": rounding.sgn, "floor": rounding.floor, "ceil": rounding.ceil,
+    "round": rounding.round, "trunc": rounding.trunc, "fix": rounding.trunc, "frac": rounding.frac,
+    "fmod": rounding.fmod, "remainder": rounding.remainder, "__mod__": rounding.remainder,
+    "__rmod__": _rmod,
+    "softmax": activation.softmax, "log_softmax": activation.log_softmax,
+    "tril": triangular.tril, "triu": triangular.triu, "diagonal": triangular.diagonal,
+    "diag_embed": triangular.diag_embed, "diag": triangular.diag, "trace": triangular.trace,
+    "sin_": inplace_math.sin_, "cos_": inplace_math.cos_, "tan_": inplace_math.tan_,
+    "asin_": inplace_math.asin_, "acos_": inplace_math.acos_, "atan_": inplace_math.atan_,
+    "arcsin_": inplace_math.asin_, "arccos_": inplace_math.acos_, "arctan_": inplace_math.atan_,
+    "sinh_": inplace_math.sinh_, "cosh_": inplace_math.cosh_, "asinh_": inplace_math.asinh_,
+    "acosh_": inplace_math.acosh_, "atanh_": inplace_math.atanh_, "atan2_": inplace_math.atan2_,
+    "arctan2_": inplace_math.atan2_, "hypot_": inplace_math.hypot_, "exp2_": inplace_math.exp2_,
+    "expm1_": inplace_math.expm1_, "log2_": inplace_math.log2_, "log10_": inplace_math.log10_,
+    "log1p_": inplace_math.log1p_, "rsqrt_": inplace_math.rsqrt_, "reciprocal_": inplace_math.reciprocal_,
+    "logit_": inplace_math.logit_, "xlogy_": inplace_math.xlogy_, "sign_": inplace_math.sign_,
+    "sgn_": inplace_math.sign_, "floor_": inplace_math.floor_, "ceil_": inplace_math.ceil_,
+    "round_": inplace_math.round_, "trunc_": inplace_math.trunc_, "fix_": inplace_math.trunc_,
+    "frac_": inplace_math.frac_, "fmod_": inplace_math.fmod_, "remainder_": inplace_math.remainder_,
+    "__imod__": inplace_math.remainder_,
+    "tril_": _tril_, "triu_": _triu_,
     # dtypes, devices, copies
     "to": transfer.to, "cpu": transfer.cpu, "cuda": transfer.cuda, "float": transfer.float,
     "double": transfer.double, "half": transfer.half, "long": transfer.long, "int": transfer.int,

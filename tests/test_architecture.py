@@ -5,10 +5,10 @@ The layers, bottom to top (a module may import from its own layer and the layers
     0  backend, dtypes, sizes, hooks, random, printing, threads, cuda   what arrays and devices are
     1  tensor                                                           what a Tensor is
     2  autograd                                                         graph, engine, grad mode
-    3  creation, ops, tensor_methods                                    every op; methods attached
+    3  creation, ops, tensor_methods, distributed                       every op; methods attached; collectives
     4  nn, serialization                                                layers and saving them
     5  optim                                                            optimisers, schedules
-    6  utils, datasets, transforms, io, distributed, the package root   data and everything else
+    6  utils, datasets, transforms, io, the package root                data and everything else
     7  testing                                                          hypothesis strategies
 
 The test parses every file of ``minitorch/`` with ``ast`` (nothing is imported), so a contributor
@@ -28,10 +28,10 @@ LAYERS = {
     "backend": 0, "dtypes": 0, "sizes": 0, "hooks": 0, "random": 0, "printing": 0, "threads": 0, "cuda": 0,
     "tensor": 1,
     "autograd": 2,
-    "creation": 3, "ops": 3, "tensor_methods": 3,
+    "creation": 3, "ops": 3, "tensor_methods": 3, "distributed": 3,
     "nn": 4, "serialization": 4,
     "optim": 5,
-    "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "distributed": 6, "": 6,
+    "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "": 6,
     "testing": 7,
 }
 

@@ -61,25 +61,26 @@ def run_backward(
     Without ``inputs``, gradients accumulate into the leaves' ``.grad`` and None is returned.
     With ``inputs``, the gradients of those tensors are returned instead (one array or None each).
     """
-    sink = AccumulateIntoLeaves(output_grads) if inputs is None else CaptureGradients(inputs)
+    order = topological_order(output.grad_fn for output in outputs if output.grad_fn is not None)
+    sink = AccumulateIntoLeaves(output_grads, order) if inputs is None else CaptureGradients(inputs)
     pending: dict = {}  # node -> the gradients arrived so far, one slot per output of the node
     for output, grad in zip(outputs, output_grads):
         _send(_edge_to(output), grad, pending, sink)
-    roots = [output.grad_fn for output in outputs if output.grad_fn is not None]
+    sink.node_done(None)
 
-    for node in topological_order(roots):
+    for node in order:
         grads = pending.pop(node, None)
-        if grads is None:  # no gradient reached this node
-            continue
-        if node._hooks:
-            grads = _run_node_hooks(node, grads)
-        sink.node_outputs(node, grads)
-        input_grads = node._run_backward(grads)
-        if not retain_graph:
-            node._release()
-        for edge, grad in zip(node.next_functions, input_grads):
-            if edge is not None and grad is not None:
-                _send(edge, grad, pending, sink)
+        if grads is not None:  # else no gradient reached this node
+            if node._hooks:
+                grads = _run_node_hooks(node, grads)
+            sink.node_outputs(node, grads)
+            input_grads = node._run_backward(grads)
+            if not retain_graph:
+                node._release()
+            for edge, grad in zip(node.next_functions, input_grads):
+                if edge is not None and grad is not None:
+                    _send(edge, grad, pending, sink)
+        sink.node_done(node)
     return sink.results()
 
 
@@ -125,8 +126,9 @@ class AccumulateIntoLeaves:
     of this graph (``x + a`` sends one array to both), and must not change.
     """
 
-    def __init__(self, output_grads: Sequence[Any]) -> None:
+    def __init__(self, output_grads: Sequence[Any], order: list) -> None:
         self.handed_out = {id(g) for g in output_grads}  # arrays someone else already owns
+        self.post_hooks = PostAccumulateHooks(order) if Tensor._post_accumulate_hooks_exist else None
 
     def leaf(self, leaf: Tensor, grad: Any) -> None:
         for hook in (leaf._hooks or {}).values():
@@ -140,11 +142,15 @@ class AccumulateIntoLeaves:
             leaf.grad = Tensor(grad)
         else:
             leaf.grad.data = Tensor(leaf.grad._data + grad)
-        for hook in (leaf._post_accumulate_hooks or {}).values():
-            hook(leaf)
+        if self.post_hooks is not None:
+            self.post_hooks.accumulated(leaf)
 
     def node_outputs(self, node: Function, grads: list) -> None:
         pass
+
+    def node_done(self, node: Optional[Function]) -> None:
+        if self.post_hooks is not None:
+            self.post_hooks.node_done(node)
 
     def results(self) -> None:
         return None
@@ -175,8 +181,44 @@ class CaptureGradients:
             if slot is not None and grad is not None:
                 self._add(slot, grad)
 
+    def node_done(self, node: Optional[Function]) -> None:
+        pass
+
     def _add(self, slot: int, grad: Any) -> None:
         self.grads[slot] = grad if self.grads[slot] is None else self.grads[slot] + grad
 
     def results(self) -> list:
         return self.grads
+
+
+class PostAccumulateHooks:
+    """Runs each leaf's post-accumulate-grad hooks once, after its *whole* gradient is in ``.grad``.
+
+    A leaf used several times receives one gradient per edge, so its hooks wait until every node
+    with an edge to it has run (or been skipped): a count of those edges per hooked leaf.
+    """
+
+    def __init__(self, order: list) -> None:
+        self.remaining: dict = {}  # id(hooked leaf) -> edges into it from nodes that have not run yet
+        self.edges: dict = {}  # node -> the hooked leaves it has edges to
+        for node in order:
+            for edge in node.next_functions:
+                if edge is not None and isinstance(edge[0], Tensor) and edge[0]._post_accumulate_hooks:
+                    self.edges.setdefault(node, []).append(edge[0])
+                    self.remaining[id(edge[0])] = self.remaining.get(id(edge[0]), 0) + 1
+        self.waiting: list = []  # hooked leaves that received a gradient, hooks not yet run
+
+    def accumulated(self, leaf: Tensor) -> None:
+        if leaf._post_accumulate_hooks and not any(leaf is waiting for waiting in self.waiting):
+            self.waiting.append(leaf)
+
+    def node_done(self, node: Optional[Function]) -> None:
+        """``node`` has run or been skipped (None: the outputs were seeded); run completed leaves' hooks."""
+        for leaf in self.edges.get(node, ()):
+            self.remaining[id(leaf)] -= 1
+        complete = [leaf for leaf in self.waiting if not self.remaining.get(id(leaf), 0)]
+        if complete:
+            self.waiting = [leaf for leaf in self.waiting if self.remaining.get(id(leaf), 0)]
+            for leaf in complete:
+                for hook in list(leaf._post_accumulate_hooks.values()):
+                    hook(leaf)

@@ -28,16 +28,16 @@ import numpy as np
 
 from minitorch.datasets.download import download_url, file_md5
 from minitorch.datasets.safe_pickle import safe_loads
-from minitorch.utils.data import Dataset
+from minitorch.datasets.vision import VisionDataset
 
 IMAGE_SHAPE_CHW = (3, 32, 32)
 
 
-class CIFAR10(Dataset):
+class CIFAR10(VisionDataset):
     """The CIFAR-10 training (``train=True``, 50,000 images) or test set (10,000), as torchvision's.
 
     ``dataset[i]`` is ``(image, target)``: a uint8 HWC array of shape (32, 32, 3)
-    (torchvision gives a PIL image) passed through ``transform``, and an int
+    (a PIL image with ``return_pil=True``, as torchvision gives) passed through ``transform``, and an int
     passed through ``target_transform``. ``data`` holds all images (N, 32, 32, 3),
     ``targets`` the labels, ``classes`` the ten class names.
 
@@ -47,9 +47,8 @@ class CIFAR10(Dataset):
 
     A DataLoader fetches whole batches through ``__getitems__``, which applies
     ``transform`` once to an NHWC uint8 batch and ``target_transform`` to an
-    int64 array of labels: the transforms in ``minitorch.transforms`` accept
-    batches; for a transform that handles one image only, pass a ``collate_fn``
-    to the DataLoader so it fetches sample by sample.
+    int64 array of labels when they accept batches (those of ``minitorch.transforms``
+    do); any other transform gets one sample at a time (see ``vision.py``).
     """
 
     url = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
@@ -71,11 +70,10 @@ class CIFAR10(Dataset):
         download: bool = False,
         transform: Callable | None = None,
         target_transform: Callable | None = None,
+        return_pil: bool = False,
     ) -> None:
-        self.root = Path(root).expanduser()
+        super().__init__(root, transform, target_transform, return_pil)
         self.train = train
-        self.transform = transform
-        self.target_transform = target_transform
         batch_files = self.train_files if train else self.test_files
         files = self._read_files((self.meta_file, *batch_files), download)
         self.classes = _class_names(files[self.meta_file])
@@ -83,33 +81,10 @@ class CIFAR10(Dataset):
         batches = [_rows_and_labels(name, files[name], len(self.classes)) for name in batch_files]
         self.data = _rows_to_images(np.concatenate([rows for rows, _ in batches]))
         self.targets = [label for _, labels in batches for label in labels]
-        self._target_array = np.array(self.targets, dtype=np.int64)
+        self._image_array, self._target_array = self.data, np.array(self.targets, dtype=np.int64)
 
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def __getitem__(self, index: int) -> tuple[Any, Any]:
-        image, target = self.data[index].copy(), self.targets[index]  # a copy: transforms may work in place
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
-
-    def __getitems__(self, indices: Sequence[int]) -> tuple[Any, Any]:
-        """A batch as (images N x 32 x 32 x 3, int64 targets), each with one fancy index."""
-        rows = np.asarray(indices, dtype=np.intp)
-        images, targets = self.data[rows], self._target_array[rows]
-        if self.transform is not None:
-            images = self.transform(images)
-        if self.target_transform is not None:
-            targets = self.target_transform(targets)
-        return images, targets
-
-    def __repr__(self) -> str:
-        split = "Train" if self.train else "Test"
-        lines = [f"Number of datapoints: {len(self)}", f"Root location: {self.root}", f"Split: {split}"]
-        return "\n    ".join(["Dataset CIFAR10", *lines])
+    def extra_repr(self) -> list[str]:
+        return [f"Split: {'Train' if self.train else 'Test'}"]
 
     # ----- finding the files -----
 

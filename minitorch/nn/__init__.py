@@ -15,11 +15,15 @@ from minitorch.nn.modules.flatten import Flatten
 from minitorch.nn.modules.linear import Identity, Linear
 from minitorch.nn.modules.loss import CrossEntropyLoss, MSELoss, NLLLoss
 from minitorch.nn.modules.pooling import AvgPool2d, MaxPool2d
+from minitorch.nn.modules.sync_batchnorm import SyncBatchNorm
+from minitorch.nn import parallel
+from minitorch.nn.parallel import DataParallel
 
 __all__ = [
-    "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Flatten",
+    "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "DataParallel", "Dropout", "Flatten",
     "Identity", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList",
-    "NLLLoss", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
+    "NLLLoss", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "SyncBatchNorm", "Tanh", "functional", "init",
+    "parallel",
 ]
 
 # ----- nn surface A: activations, layers, normalisation, lazy modules -----

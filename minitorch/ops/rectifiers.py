@@ -1,6 +1,6 @@
 """Piecewise activations: rectifiers, their clipped and shrunk variants, and the ELU family.
 
-Each is a :class:`~minitorch.ops.pointwise.Pointwise` op: the formula and its derivative side by
+Each is a :class:`~minitorch.ops.activation_base.Activation` op: the formula and its derivative side by
 side. At a kink the derivative takes PyTorch's one-sided value, stated in each ``slope`` docstring
 (e.g. ``leaky_relu'(0) = negative_slope``, ``hardtanh'(±1) = 0``).
 """
@@ -11,7 +11,7 @@ from typing import Any
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, to_device
 from minitorch.ops.inplace import apply_inplace
-from minitorch.ops.pointwise import Pointwise, pointwise
+from minitorch.ops.activation_base import Activation, activate
 from minitorch.random import rng_of
 from minitorch.tensor import Tensor
 
@@ -19,7 +19,7 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-class LeakyRelu(Pointwise):
+class LeakyRelu(Activation):
     @staticmethod
     def value(x, negative_slope):
         return array_module(x).where(x > 0, x, x * negative_slope)
@@ -30,7 +30,7 @@ class LeakyRelu(Pointwise):
         return array_module(x).where(x > 0, 1.0, negative_slope).astype(x.dtype, copy=False)
 
 
-class Hardtanh(Pointwise):
+class Hardtanh(Activation):
     @staticmethod
     def value(x, low, high):
         return array_module(x).clip(x, low, high)
@@ -41,7 +41,7 @@ class Hardtanh(Pointwise):
         return ((x > low) & (x < high)).astype(x.dtype)
 
 
-class Hardsigmoid(Pointwise):
+class Hardsigmoid(Activation):
     @staticmethod
     def value(x):
         return array_module(x).clip(x / 6 + 0.5, 0, 1)
@@ -52,7 +52,7 @@ class Hardsigmoid(Pointwise):
         return ((x > -3) & (x < 3)).astype(x.dtype) / 6
 
 
-class Hardswish(Pointwise):
+class Hardswish(Activation):
     @staticmethod
     def value(x):
         return x * array_module(x).clip(x / 6 + 0.5, 0, 1)
@@ -64,7 +64,7 @@ class Hardswish(Pointwise):
         return xp.where(x <= -3, 0.0, xp.where(x < 3, x / 3 + 0.5, 1.0)).astype(x.dtype, copy=False)
 
 
-class Hardshrink(Pointwise):
+class Hardshrink(Activation):
     @staticmethod
     def value(x, lambd):
         return x * ((x > lambd) | (x < -lambd))
@@ -75,7 +75,7 @@ class Hardshrink(Pointwise):
         return ((x > lambd) | (x < -lambd)).astype(x.dtype)
 
 
-class Softshrink(Pointwise):
+class Softshrink(Activation):
     @staticmethod
     def value(x, lambd):
         xp = array_module(x)
@@ -87,7 +87,7 @@ class Softshrink(Pointwise):
         return ((x > lambd) | (x < -lambd)).astype(x.dtype)
 
 
-class Threshold(Pointwise):
+class Threshold(Activation):
     @staticmethod
     def value(x, threshold, replacement):
         return array_module(x).where(x > threshold, x, replacement).astype(x.dtype, copy=False)
@@ -98,7 +98,7 @@ class Threshold(Pointwise):
         return (x > threshold).astype(x.dtype)
 
 
-class Elu(Pointwise):
+class Elu(Activation):
     """ELU, CELU and SELU in one: ``scale · (x if x > 0 else α·(exp(x·input_scale) − 1))``."""
 
     @staticmethod
@@ -161,7 +161,7 @@ class RandomSlope(ArrayFunction):
 # ----- the public functions -----
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, else negative_slope · x."""
-    return pointwise(LeakyRelu, input, negative_slope, inplace=inplace)
+    return activate(LeakyRelu, input, negative_slope, inplace=inplace)
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
@@ -172,7 +172,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     """x clipped to [min_val, max_val]."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return pointwise(Hardtanh, input, min_val, max_val, inplace=inplace)
+    return activate(Hardtanh, input, min_val, max_val, inplace=inplace)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
@@ -181,43 +181,43 @@ def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Ten
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6): hardtanh on [0, 6]."""
-    return pointwise(Hardtanh, input, 0.0, 6.0, inplace=inplace)
+    return activate(Hardtanh, input, 0.0, 6.0, inplace=inplace)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """A piecewise-linear sigmoid: clip(x/6 + 1/2, 0, 1)."""
-    return pointwise(Hardsigmoid, input, inplace=inplace)
+    return activate(Hardsigmoid, input, inplace=inplace)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x · hardsigmoid(x) (MobileNetV3)."""
-    return pointwise(Hardswish, input, inplace=inplace)
+    return activate(Hardswish, input, inplace=inplace)
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > λ, else 0."""
-    return pointwise(Hardshrink, input, lambd)
+    return activate(Hardshrink, input, lambd)
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x moved λ towards 0, and 0 where |x| ≤ λ."""
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
-    return pointwise(Softshrink, input, lambd)
+    return activate(Softshrink, input, lambd)
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else value."""
-    return pointwise(Threshold, input, threshold, value, inplace=inplace)
+    return activate(Threshold, input, threshold, value, inplace=inplace)
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
-    return pointwise(Threshold, input, threshold, value, inplace=True)
+    return activate(Threshold, input, threshold, value, inplace=True)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, else α(eˣ − 1)."""
-    return pointwise(Elu, input, alpha, 1.0, 1.0, inplace=inplace)
+    return activate(Elu, input, alpha, 1.0, 1.0, inplace=inplace)
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -228,7 +228,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, else α(e^(x/α) − 1): ELU with a derivative continuous at 0."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
-    return pointwise(Elu, input, alpha, 1.0, 1.0 / alpha, inplace=inplace)
+    return activate(Elu, input, alpha, 1.0, 1.0 / alpha, inplace=inplace)
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -237,7 +237,7 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale · elu(x, α) with the self-normalising constants of Klambauer et al. (2017)."""
-    return pointwise(Elu, input, SELU_ALPHA, SELU_SCALE, 1.0, inplace=inplace)
+    return activate(Elu, input, SELU_ALPHA, SELU_SCALE, 1.0, inplace=inplace)
 
 
 def selu_(input: Tensor) -> Tensor:

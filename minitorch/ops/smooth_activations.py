@@ -15,7 +15,7 @@ from typing import Any, Optional
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.activation import _softmax_axis, softmax
-from minitorch.ops.pointwise import Pointwise, pointwise
+from minitorch.ops.activation_base import Activation, activate
 from minitorch.sizes import normalize_dim
 from minitorch.tensor import Tensor
 
@@ -49,7 +49,7 @@ def normal_cdf(x: Any) -> Any:
     return 0.5 * erfc(-x / math.sqrt(2))
 
 
-class Gelu(Pointwise):
+class Gelu(Activation):
     @staticmethod
     def value(x, approximate):
         if approximate == "tanh":
@@ -79,7 +79,7 @@ def _softplus(x: Any) -> Any:
     return array_module(x).logaddexp(0, x).astype(x.dtype, copy=False)
 
 
-class Silu(Pointwise):
+class Silu(Activation):
     @staticmethod
     def value(x):
         return x * _sigmoid(x)
@@ -91,7 +91,7 @@ class Silu(Pointwise):
         return s * (1 + x * (1 - s))
 
 
-class Mish(Pointwise):
+class Mish(Activation):
     @staticmethod
     def value(x):
         return x * array_module(x).tanh(_softplus(x))
@@ -103,7 +103,7 @@ class Mish(Pointwise):
         return t + x * _sigmoid(x) * (1 - t * t)
 
 
-class Softplus(Pointwise):
+class Softplus(Activation):
     @staticmethod
     def value(x, beta, threshold):
         return array_module(x).where(x * beta > threshold, x, _softplus(x * beta) / beta).astype(x.dtype, copy=False)
@@ -114,7 +114,7 @@ class Softplus(Pointwise):
         return array_module(x).where(x * beta > threshold, 1.0, _sigmoid(x * beta)).astype(x.dtype, copy=False)
 
 
-class LogSigmoid(Pointwise):
+class LogSigmoid(Activation):
     @staticmethod
     def value(x):
         return -_softplus(-x)
@@ -125,7 +125,7 @@ class LogSigmoid(Pointwise):
         return _sigmoid(-x)
 
 
-class Softsign(Pointwise):
+class Softsign(Activation):
     @staticmethod
     def value(x):
         return x / (1 + array_module(x).abs(x))
@@ -136,7 +136,7 @@ class Softsign(Pointwise):
         return 1 / (1 + array_module(x).abs(x)) ** 2
 
 
-class Tanhshrink(Pointwise):
+class Tanhshrink(Activation):
     @staticmethod
     def value(x):
         return x - array_module(x).tanh(x)
@@ -169,37 +169,37 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x·Φ(x), Φ the standard normal CDF; ``approximate='tanh'`` uses ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh, but got {approximate!r}")
-    return pointwise(Gelu, input, approximate)
+    return activate(Gelu, input, approximate)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x·σ(x) (also called swish)."""
-    return pointwise(Silu, input, inplace=inplace)
+    return activate(Silu, input, inplace=inplace)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x·tanh(softplus(x))."""
-    return pointwise(Mish, input, inplace=inplace)
+    return activate(Mish, input, inplace=inplace)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """(1/β)·log(1 + e^(βx)), a smooth ReLU; x itself where βx > threshold."""
-    return pointwise(Softplus, input, beta, threshold)
+    return activate(Softplus, input, beta, threshold)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
     """log σ(x) = −softplus(−x), computed without overflow."""
-    return pointwise(LogSigmoid, input)
+    return activate(LogSigmoid, input)
 
 
 def softsign(input: Tensor) -> Tensor:
     """x / (1 + |x|)."""
-    return pointwise(Softsign, input)
+    return activate(Softsign, input)
 
 
 def tanhshrink(input: Tensor) -> Tensor:
     """x − tanh x."""
-    return pointwise(Tanhshrink, input)
+    return activate(Tanhshrink, input)
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:

@@ -161,10 +161,10 @@ def test_random_crop_errors():
         T.RandomCrop(4, padding_mode="wrap")
     with pytest.raises(TypeError, match="NumPy array or a Tensor"):
         T.RandomCrop(4)([[1, 2], [3, 4]])
-    with pytest.raises(ValueError, match="HWC or NHWC array"):
-        T.RandomCrop(1)(np.zeros((4, 4), np.uint8))
+    with pytest.raises(ValueError, match="HWC or NHWC array"):  # (H, W) is a grayscale image, (W,) is nothing
+        T.RandomCrop(1)(np.zeros(4, np.uint8))
     with pytest.raises(ValueError, match="CHW or NCHW Tensor"):
-        T.RandomCrop(1)(minitorch.from_numpy(np.zeros((4, 4), np.float32)))
+        T.RandomCrop(1)(minitorch.from_numpy(np.zeros(4, np.float32)))
 
 
 # ----- RandomHorizontalFlip -----
