@@ -88,11 +88,25 @@ def test_sdpa_dropout_drops_weights_and_keeps_the_mean(rng):
                                                                                                    dtype=minitorch.float64))
 
 
-def test_sdpa_gradcheck(rng):
-    q, k, v = (minitorch.tensor(rng.standard_normal(s), requires_grad=True) for s in ((2, 3, 2), (2, 4, 2), (2, 4, 3)))
-    mask = minitorch.tensor(rng.standard_normal((3, 4)), requires_grad=True)
-    assert minitorch.gradcheck(lambda *a: F.scaled_dot_product_attention(*a[:3], attn_mask=a[3], scale=0.7),
-                               (q, k, v, mask))
+@settings(max_examples=10)
+@given(st.integers(1, 3), st.integers(1, 3), st.sampled_from(["float", "causal", "gqa"]), SEEDS)
+def test_sdpa_gradcheck(steps, keys, kind, seed):
+    """Finite differences through the fused op: Q, K, V and a float mask (or the causal mask, or
+    grouped-query heads)."""
+    rng = np.random.default_rng(seed)
+    heads = (4, 2) if kind == "gqa" else (1, 1)
+
+    def leaf_of(*shape):
+        return minitorch.tensor(rng.standard_normal(shape), requires_grad=True)
+
+    q, k, v = leaf_of(heads[0], steps, 2), leaf_of(heads[1], keys, 2), leaf_of(heads[1], keys, 3)
+    if kind == "float":
+        mask = leaf_of(steps, keys)
+        assert minitorch.gradcheck(lambda *a: F.scaled_dot_product_attention(*a[:3], attn_mask=a[3], scale=0.7),
+                                   (q, k, v, mask))
+    else:
+        options = {"is_causal": True} if kind == "causal" else {"enable_gqa": True}
+        assert minitorch.gradcheck(lambda *a: F.scaled_dot_product_attention(*a, **options), (q, k, v))
 
 
 def test_sdpa_keeps_float32(rng):
