@@ -48,6 +48,59 @@ from minitorch.serialization import load, save
 from minitorch.tensor import Tensor
 from minitorch.threads import get_num_threads, set_num_threads
 
+# ----- tensor surface B: legacy spellings, sampling, modes, devices, dtypes, linear algebra -----
+import builtins as _builtins  # noqa: E402  (the names below shadow int, float and bool)
+import importlib as _importlib  # noqa: E402
+
+from minitorch import accelerator, autograd, backends, functional, linalg, random  # noqa: E402,F401
+from minitorch.autograd import Variable, inference_mode, is_inference_mode_enabled  # noqa: E402,F401
+from minitorch.backend import get_default_device, set_default_device  # noqa: E402,F401
+from minitorch.dtypes import dtype, get_default_dtype, set_default_dtype  # noqa: E402,F401
+from minitorch.legacy import (  # noqa: E402,F401
+    BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor,
+)
+from minitorch.ops.decompositions import cholesky, det, inverse, logdet, pinverse, slogdet  # noqa: E402,F401
+from minitorch.ops.einsum import einsum  # noqa: E402,F401
+from minitorch.ops.products import (  # noqa: E402,F401
+    addmm, addmv, baddbmm, cross, ger, inner, kron, matrix_power, mv, outer, tensordot,
+)
+from minitorch.ops.matrix_norms import cdist  # noqa: E402,F401
+from minitorch.ops.out import with_out as _with_out  # noqa: E402
+from minitorch.ops.sampling import bernoulli, multinomial, normal, poisson, randint_like  # noqa: E402,F401
+from minitorch.printing import get_printoptions, set_printoptions  # noqa: E402,F401
+from minitorch.random import seed  # noqa: E402,F401
+from minitorch.sizes import Size  # noqa: E402,F401
+
+bfloat16 = dtypes.bfloat16
+
+# out=: the package-level functions PyTorch gives it (Tensor methods are unchanged)
+(add, sub, mul, div, pow, neg, matmul, mm, bmm, dot, mv, addmm, outer, exp, log, sqrt, tanh, sigmoid, abs, clamp,
+ maximum, minimum, cat, stack, sum, mean, cross) = (_with_out(f) for f in (
+    add, sub, mul, div, pow, neg, matmul, mm, bmm, dot, mv, addmm, outer, exp, log, sqrt, tanh, sigmoid, abs, clamp,
+    maximum, minimum, cat, stack, sum, mean, cross))
+
+
+def __getattr__(name: str) -> object:
+    """``minitorch.utils`` on first use (PEP 562): utils.data imports the package root, so an
+    eager import here would run in a circle."""
+    if name == "utils":
+        return _importlib.import_module("minitorch.utils")
+    raise AttributeError(f"module 'minitorch' has no attribute {name!r}")
+
+
+def is_floating_point(input: Tensor) -> "_builtins.bool":
+    return input.is_floating_point()
+
+
+def get_rng_state() -> Tensor:
+    """The default generator's state as a uint8 tensor (give it to :func:`set_rng_state` to replay)."""
+    return Tensor._wrap(random.get_rng_state())
+
+
+def set_rng_state(new_state: Tensor) -> None:
+    random.set_rng_state(new_state)
+
+
 float16 = half = dtypes.float16
 float32 = float = dtypes.float32
 float64 = double = dtypes.float64
@@ -70,6 +123,3 @@ def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821
 def numel(input: Tensor) -> "builtins.int":  # noqa: F821
     return input.numel()
 
-
-def get_default_dtype():
-    return dtypes.default_float

@@ -84,6 +84,17 @@ class device:
 
 
 CPU = device("cpu")
+_default_device = CPU
+
+
+def set_default_device(spec: Any) -> None:
+    """Where factories (``zeros``, ``tensor``, ``randn`` ...) put tensors when no ``device=`` is given."""
+    global _default_device
+    _default_device = CPU if spec is None else device(spec)
+
+
+def get_default_device() -> device:
+    return _default_device
 
 
 def device_of(array: Any) -> device:

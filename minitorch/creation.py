@@ -22,9 +22,9 @@ def _finish(array: Any, dtype: Any, device_spec: Any, requires_grad: bool) -> Te
     """Cast, move and wrap a freshly made CPU array."""
     if dtype is not None:
         array = array.astype(dtypes.as_dtype(dtype), copy=False)
-    if device_spec is not None:
-        array = to_device(array, device(device_spec))
-    return Tensor(array, requires_grad=requires_grad)
+    if device_spec is not None or backend._default_device is not CPU:
+        array = to_device(array, device(device_spec or backend._default_device))
+    return Tensor._wrap(array, requires_grad=requires_grad)
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -86,26 +86,38 @@ def from_numpy(array: np.ndarray) -> Tensor:
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     if array.dtype not in dtypes.SUPPORTED:
         raise TypeError(f"can't convert np.ndarray of type {array.dtype}; supported: float, int, bool types")
-    return Tensor(array)
+    return Tensor._wrap(array)
+
+
+def _sizes(sizes: tuple, size: Any) -> tuple:
+    """``zeros(2, 3)``, ``zeros((2, 3))`` or NumPy's spelling ``zeros(size=(2, 3))``."""
+    if size is None:
+        return sizes
+    if sizes:
+        raise TypeError("give the size either positionally or as size=, not both")
+    return (size,)
 
 
 def _filled(make: str, size: tuple, dtype: Any, device: Any, requires_grad: bool, **kwargs: Any) -> Tensor:
     dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.default_float
-    with array_module_on(CPU if device is None else backend.device(device)) as xp:
+    with array_module_on(backend._default_device if device is None else backend.device(device)) as xp:
         array = getattr(xp, make)(new_size(size), dtype=dtype, **kwargs)
-    return Tensor(array, requires_grad=requires_grad)
+    return Tensor._wrap(array, requires_grad=requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled("zeros", size, dtype, device, requires_grad)
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    return _filled("zeros", _sizes(sizes, size), dtype, device, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled("ones", size, dtype, device, requires_grad)
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    return _filled("ones", _sizes(sizes, size), dtype, device, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled("empty", size, dtype, device, requires_grad)
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    return _filled("empty", _sizes(sizes, size), dtype, device, requires_grad)
 
 
 def full(size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
@@ -177,16 +189,18 @@ def _random(draw: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool
     return _finish(array, dtype, device, requires_grad)
 
 
-def rand(*size: Any, generator: Optional[Generator] = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+def rand(*sizes: Any, size: Any = None, generator: Optional[Generator] = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples from [0, 1)."""
-    return _random(lambda s, d: rng_of(generator).random(s, dtype=d), size, dtype, device, requires_grad)
+    return _random(lambda s, d: rng_of(generator).random(s, dtype=d), _sizes(sizes, size), dtype, device,
+                   requires_grad)
 
 
-def randn(*size: Any, generator: Optional[Generator] = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def randn(*sizes: Any, size: Any = None, generator: Optional[Generator] = None, dtype: Any = None,
+          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples."""
-    return _random(lambda s, d: rng_of(generator).standard_normal(s, dtype=d), size, dtype, device, requires_grad)
+    return _random(lambda s, d: rng_of(generator).standard_normal(s, dtype=d), _sizes(sizes, size), dtype, device,
+                   requires_grad)
 
 
 def randint(low: int, high: Optional[int] = None, size: Sequence[int] = (), *,

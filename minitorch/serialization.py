@@ -222,7 +222,7 @@ class _Decoder:
             return node
         kind = node.get("type")
         if kind in ("tensor", "parameter"):
-            tensor = Tensor(to_device(self._array(node.get("entry")), self.target))
+            tensor = Tensor._wrap(to_device(self._array(node.get("entry")), self.target))
             if kind == "parameter":
                 return Parameter(tensor, requires_grad=bool(node.get("requires_grad")))
             return tensor.requires_grad_(bool(node.get("requires_grad")))

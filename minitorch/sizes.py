@@ -56,3 +56,45 @@ def normalize_dims(dim: Dims, ndim: int) -> Optional[tuple]:
     if len(axes) != len(dims):
         raise RuntimeError(f"dim {list(dims)} appears multiple times in the list of dims")
     return axes if ndim else None  # a 0-d tensor accepts dim 0 or -1: it reduces over nothing
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints that prints as ``torch.Size([2, 3])`` (``x.shape``, ``x.size()``)."""
+
+    __slots__ = ()
+
+    def __new__(cls, sizes: Sequence[int] = ()) -> "Size":
+        sizes = tuple(sizes)
+        for position, n in enumerate(sizes):
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+                raise TypeError(
+                    f"torch.Size() takes an iterable of 'int' (item {position} is '{type(n).__name__}')"
+                )
+        return tuple.__new__(cls, (int(n) for n in sizes))
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[int, "Size"]:
+        item = tuple.__getitem__(self, index)
+        return tuple.__new__(Size, item) if isinstance(index, slice) else item
+
+    def __add__(self, other: tuple) -> "Size":
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(self) + other)
+
+    def numel(self) -> int:
+        """How many elements a tensor of this size holds."""
+        count = 1
+        for n in self:
+            count *= n
+        return count
+
+    def __reduce__(self) -> tuple:
+        return Size, (tuple(self),)
+
+
+def as_size(shape: tuple) -> Size:
+    """An array's shape as a :class:`Size`, without re-checking it (the fast path for ``x.shape``)."""
+    return tuple.__new__(Size, shape)

@@ -18,12 +18,12 @@ from typing import Any, Iterator, Optional, Union
 
 import numpy as np
 
-from minitorch import backend
+from minitorch import backend, dtypes
 from minitorch.backend import array_module, device_of
 from minitorch.hooks import RemovableHandle
-from minitorch.sizes import normalize_dim
+from minitorch.sizes import Size, as_size, new_size, normalize_dim
 
-Shape = tuple
+Shape = Size
 
 
 class VersionCounter:
@@ -52,13 +52,25 @@ class Tensor:
     _post_accumulate_hooks_exist = False  # set once any is registered: until then backward skips them
     __array_priority__ = 1000  # NumPy values on the left defer to our reflected ops: np.float64(2) * x
 
-    def __init__(self, data: Any, requires_grad: bool = False) -> None:
-        """Wrap an existing NumPy/CuPy array (no copy). Use :func:`minitorch.tensor` for lists."""
+    def __init__(self, *args: Any, device: Any = None) -> None:
+        """PyTorch's legacy constructor, in the default float dtype: ``Tensor([1, 2])`` copies data,
+        ``Tensor(2, 3)`` makes an uninitialised (here: zero) tensor of that size, ``Tensor()`` an
+        empty one. Use :func:`minitorch.tensor` for new code; minitorch wraps arrays with :meth:`_wrap`."""
+        self._init(legacy_array(args, dtypes.default_float.dtype, device), False)
+
+    @classmethod
+    def _wrap(cls, data: Any, requires_grad: bool = False) -> "Tensor":
+        """A tensor around an existing NumPy/CuPy array (no copy): how minitorch itself makes tensors."""
+        out = cls.__new__(cls)
+        out._init(data, requires_grad)
+        return out
+
+    def _init(self, data: Any, requires_grad: bool) -> None:
         if isinstance(data, np.generic):
             data = np.asarray(data)
         elif not isinstance(data, np.ndarray) and array_module(data) is np:
             raise TypeError(
-                f"Tensor() wraps a NumPy or CuPy array, got {type(data).__name__}; "
+                f"Tensor._wrap() wraps a NumPy or CuPy array, got {type(data).__name__}; "
                 "use minitorch.tensor(data) to build a tensor from Python data"
             )
         self._data = data
@@ -90,13 +102,13 @@ class Tensor:
 
     # ----- what a tensor is -----
     @property
-    def shape(self) -> Shape:
-        return self._data.shape
+    def shape(self) -> Size:
+        return as_size(self._data.shape)
 
-    def size(self, dim: Optional[int] = None) -> Union[Shape, int]:
-        """The shape, or the length of one dimension."""
+    def size(self, dim: Optional[int] = None) -> Union[Size, int]:
+        """The shape (a ``torch.Size``), or the length of one dimension."""
         if dim is None:
-            return self._data.shape
+            return as_size(self._data.shape)
         return self._data.shape[normalize_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
@@ -115,8 +127,29 @@ class Tensor:
         return self._data.itemsize
 
     @property
-    def dtype(self) -> np.dtype:
-        return self._data.dtype
+    def dtype(self) -> dtypes.dtype:
+        return dtypes.of(self._data.dtype)
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    # ----- memory layout (in elements, as PyTorch counts; NumPy counts bytes) -----
+    def stride(self, dim: Optional[int] = None) -> Union[tuple, int]:
+        """How many elements to step in memory to move one index along each dimension."""
+        strides = tuple(step // self._data.itemsize for step in self._data.strides)
+        return strides if dim is None else strides[normalize_dim(dim, self._data.ndim)]
+
+    def storage_offset(self) -> int:
+        """Where this view starts in the memory of the tensor it views, in elements."""
+        base = self._data
+        while base.base is not None:
+            base = base.base
+        offset = self.data_ptr() - _address_of(base)
+        return offset // self._data.itemsize
+
+    def data_ptr(self) -> int:
+        """The memory address of the first element."""
+        return _address_of(self._data)
 
     @property
     def device(self) -> backend.device:
@@ -175,7 +208,7 @@ class Tensor:
     @property
     def data(self) -> "Tensor":
         """The same memory as a tensor outside the graph (no version tracking, as in PyTorch)."""
-        return Tensor(self._data)
+        return Tensor._wrap(self._data)
 
     @data.setter
     def data(self, value: "Tensor") -> None:
@@ -186,7 +219,7 @@ class Tensor:
     # ----- leaving the graph, copying, converting -----
     def detach(self) -> "Tensor":
         """A tensor sharing this memory and version counter, with no history."""
-        out = Tensor(self._data)
+        out = Tensor._wrap(self._data)
         out._version_counter = self._version_counter
         return out
 
@@ -300,3 +333,29 @@ class Tensor:
         return int(self.item())
 
     __hash__ = object.__hash__
+
+
+def legacy_array(args: tuple, dtype: np.dtype, device: Any = None) -> Any:
+    """The array behind the legacy constructors ``Tensor(...)``, ``LongTensor(...)``, ``x.new(...)``:
+    the memory of a tensor of that dtype, a copy of data (lists, tuples, arrays), or zeros of a size."""
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        if args[0]._data.dtype != dtype:
+            raise TypeError(f"expected a tensor of dtype {dtypes.of(dtype)}, got {args[0].dtype}")
+        array = args[0]._data
+    elif len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
+        data = args[0]
+        if not isinstance(data, (list, tuple, np.ndarray)) and array_module(data) is np:
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+        try:
+            array = data.astype(dtype) if array_module(data) is not np else np.array(data, dtype=dtype)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"can't build a {dtypes.of(dtype)} tensor from {type(data).__name__}: {error}") from None
+    else:
+        array = np.zeros(new_size(args) if args else (0,), dtype=dtype)
+    return array if device is None else backend.to_device(array, backend.device(device))
+
+
+def _address_of(array: Any) -> int:
+    if isinstance(array, np.ndarray):
+        return array.__array_interface__["data"][0]
+    return array.data.ptr  # a CuPy array

@@ -14,6 +14,8 @@ from typing import Any
 
 from minitorch import creation, printing
 from minitorch.autograd import api
+from minitorch import legacy  # tensor surface B
+from minitorch.ops import products, sampling  # tensor surface B
 from minitorch.ops import (
     arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
 )
@@ -134,6 +136,14 @@ METHODS = {
     # new tensors like this one
     "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_full": creation.new_full,
     "new_empty": creation.new_empty, "new_tensor": creation.new_tensor,
+    # ----- tensor surface B: legacy spellings, random fills, linear algebra -----
+    "type": legacy.tensor_type, "new": legacy.new, "resize_": legacy.resize_, "resize_as_": legacy.resize_as_,
+    "random_": sampling.random_, "exponential_": sampling.exponential_, "geometric_": sampling.geometric_,
+    "log_normal_": sampling.log_normal_, "cauchy_": sampling.cauchy_, "bernoulli_": sampling.bernoulli_,
+    "bernoulli": sampling.bernoulli, "multinomial": sampling.multinomial,
+    "outer": products.outer, "ger": products.outer, "inner": products.inner, "mv": products.mv,
+    "addmm": products.addmm, "addmv": products.addmv, "baddbmm": products.baddbmm, "kron": products.kron,
+    "matrix_power": products.matrix_power, "cross": products.cross,
     # autograd and printing
     "backward": api.backward, "__repr__": printing.tensor_repr,
 }

@@ -26,9 +26,11 @@ MAX_LINES = 420  # "about 400": a file that grows past this wants splitting by i
 
 LAYERS = {
     "backend": 0, "dtypes": 0, "sizes": 0, "hooks": 0, "random": 0, "printing": 0, "threads": 0, "cuda": 0,
+    "accelerator": 0, "backends": 0,  # tensor surface B: devices
     "tensor": 1,
     "autograd": 2,
     "creation": 3, "ops": 3, "tensor_methods": 3, "distributed": 3,
+    "legacy": 3, "linalg": 3, "functional": 3,  # tensor surface B: legacy spellings, torch.linalg
     "nn": 4, "serialization": 4,
     "optim": 5,
     "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "": 6,

@@ -306,12 +306,12 @@ REPRS = {
 
 @pytest.mark.parametrize("make", REPRS.values(), ids=REPRS.keys())
 def test_repr_matches_pytorch(make):
-    assert repr(make(minitorch)) == repr(make(torch)).replace("torch.", "minitorch.")
+    assert repr(make(minitorch)) == repr(make(torch))
 
 
 def test_repr_of_graph_outputs_names_the_node():
     y = minitorch.tensor([1.0, 2.0], requires_grad=True) * 2
-    assert repr(y) == "tensor([2., 4.], grad_fn=<MulBackward>)"
+    assert repr(y) == "tensor([2., 4.], grad_fn=<MulBackward0>)"
 
 
 # ----- module-level functions are the methods -----

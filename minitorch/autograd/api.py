@@ -64,7 +64,7 @@ def backward(tensors: Tensors, grad_tensors: Optional[Tensors] = None, retain_gr
     grads = run_backward(outputs, seeds, retain_graph=bool(retain_graph), inputs=wanted)
     for tensor, grad in zip(wanted, grads):
         if grad is not None:
-            tensor.grad = Tensor(grad.copy()) if tensor.grad is None else tensor.grad + Tensor(grad)
+            tensor.grad = Tensor._wrap(grad.copy()) if tensor.grad is None else tensor.grad + Tensor._wrap(grad)
 
 
 def grad(outputs: Tensors, inputs: Tensors, grad_outputs: Optional[Tensors] = None,
@@ -83,4 +83,4 @@ def grad(outputs: Tensors, inputs: Tensors, grad_outputs: Optional[Tensors] = No
             "One of the differentiated Tensors appears to not have been used in the graph. "
             "Set allow_unused=True if this is the desired behavior."
         )
-    return tuple(None if g is None else Tensor(g) for g in grads)
+    return tuple(None if g is None else Tensor._wrap(g) for g in grads)

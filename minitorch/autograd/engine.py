@@ -43,7 +43,7 @@ def topological_order(roots: Iterable[Function]) -> list:
             continue
         visited.add(node)
         stack.append((node, True))
-        for edge in node.next_functions:
+        for edge in node._edges:
             if edge is not None and isinstance(edge[0], Function) and edge[0] not in visited:
                 stack.append((edge[0], False))
     post_order.reverse()
@@ -77,7 +77,7 @@ def run_backward(
             input_grads = node._run_backward(grads)
             if not retain_graph:
                 node._release()
-            for edge, grad in zip(node.next_functions, input_grads):
+            for edge, grad in zip(node._edges, input_grads):
                 if edge is not None and grad is not None:
                     _send(edge, grad, pending, sink)
         sink.node_done(node)
@@ -107,7 +107,7 @@ def _run_node_hooks(node: Function, grads: list) -> list:
     for index, hooks in node._hooks.items():
         for hook in sorted(hooks.values(), key=_retains_grad):  # retain_grad() stores it after the others
             if grads[index] is not None:
-                replaced = hook(Tensor(grads[index]))
+                replaced = hook(Tensor._wrap(grads[index]))
                 if replaced is not None:
                     grads[index] = replaced._data
     return grads
@@ -132,16 +132,16 @@ class AccumulateIntoLeaves:
 
     def leaf(self, leaf: Tensor, grad: Any) -> None:
         for hook in (leaf._hooks or {}).values():
-            replaced = hook(Tensor(grad))
+            replaced = hook(Tensor._wrap(grad))
             if replaced is not None:
                 grad = replaced._data
         if leaf.grad is None:
             if id(grad) in self.handed_out or not grad.flags.owndata or not getattr(grad.flags, "writeable", True):
                 grad = grad.copy()
             self.handed_out.add(id(grad))
-            leaf.grad = Tensor(grad)
+            leaf.grad = Tensor._wrap(grad)
         else:
-            leaf.grad.data = Tensor(leaf.grad._data + grad)
+            leaf.grad.data = Tensor._wrap(leaf.grad._data + grad)
         if self.post_hooks is not None:
             self.post_hooks.accumulated(leaf)
 
@@ -202,7 +202,7 @@ class PostAccumulateHooks:
         self.remaining: dict = {}  # id(hooked leaf) -> edges into it from nodes that have not run yet
         self.edges: dict = {}  # node -> the hooked leaves it has edges to
         for node in order:
-            for edge in node.next_functions:
+            for edge in node._edges:
                 if edge is not None and isinstance(edge[0], Tensor) and edge[0]._post_accumulate_hooks:
                     self.edges.setdefault(node, []).append(edge[0])
                     self.remaining[id(edge[0])] = self.remaining.get(id(edge[0]), 0) + 1

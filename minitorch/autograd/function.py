@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from minitorch.autograd import grad_mode
+from minitorch.autograd import grad_mode, node_names
 from minitorch.backend import array_module, device_of
 from minitorch.hooks import RemovableHandle
 from minitorch.tensor import Tensor
@@ -43,7 +43,7 @@ class Function:
 
     # Defaults shared by every node; a node sets its own values only where they differ.
     needs_input_grad: tuple = ()
-    next_functions: tuple = ()
+    _edges: tuple = ()  # where each input's gradient goes (see _edges()); PyTorch's view: next_functions
     _recording = False
     _saved: tuple = ()
     _saved_versions: tuple = ()
@@ -80,10 +80,16 @@ class Function:
         self._non_differentiable = tuple(id(_array_of(output)) for output in outputs)
 
     def name(self) -> str:
-        return f"{type(self).__name__}Backward"
+        """PyTorch's name for this node (``SumBackward0``), looked up only when asked."""
+        return node_names.pytorch_name(self)
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object>"
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    @property
+    def next_functions(self) -> tuple:
+        """The nodes this one sends gradients to, as PyTorch lists them (leaves as AccumulateGrad)."""
+        return node_names.pytorch_edges(self, self._edges)
 
     def register_hook(self, output_nr: int, hook: Any) -> RemovableHandle:
         """Run ``hook(grad)`` on the gradient of output ``output_nr`` before this node's backward."""
@@ -112,7 +118,7 @@ class Function:
         recording = any_requires_grad and grad_mode._grad_enabled
         if recording:
             ctx._recording = True
-            ctx.needs_input_grad, ctx.next_functions = _edges(args)
+            ctx.needs_input_grad, ctx._edges = _edges(args)
         result = cls._forward(ctx, args, arrays)
         if type(result) is tuple:
             outputs = tuple(cls._wrap(ctx, value, i) for i, value in enumerate(result))
@@ -169,10 +175,10 @@ class Function:
         result = self._backward(grads)
         if type(result) is not tuple:
             result = (result,)
-        if len(result) != len(self.next_functions):
+        if len(result) != len(self._edges):
             raise RuntimeError(
                 f"{type(self).__name__}.backward returned {len(result)} gradients, "
-                f"but forward took {len(self.next_functions)} arguments"
+                f"but forward took {len(self._edges)} arguments"
             )
         return result
 
@@ -184,7 +190,7 @@ class Function:
 
     def _backward(self, grads: list) -> Any:
         with grad_mode.no_grad():
-            result = type(self).backward(self, *(Tensor(g) for g in grads))
+            result = type(self).backward(self, *(Tensor._wrap(g) for g in grads))
         if isinstance(result, tuple):
             return tuple(None if g is None else _array_of(g) for g in result)
         return None if result is None else _array_of(result)

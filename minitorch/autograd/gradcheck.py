@@ -68,7 +68,7 @@ def _analytic_jacobian(func: Callable[..., Any], inputs: tuple, in_index: int, o
         fresh = _outputs_of(func, inputs)[out_index]
         one_hot = np.zeros(output.numel())
         one_hot[j] = 1.0
-        seed = Tensor(one_hot.reshape(output.shape).astype(output.dtype))
+        seed = Tensor._wrap(one_hot.reshape(output.shape).astype(output.dtype))
         (g,) = grad(fresh, [target], grad_outputs=[seed], allow_unused=True)
         if g is not None:
             jacobian[j] = g._cpu_array().reshape(-1)

@@ -68,7 +68,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    mask = Tensor(to_device(dropout_mask(input.shape, p, input.dtype), input.device))
+    mask = Tensor._wrap(to_device(dropout_mask(input.shape, p, input.dtype), input.device))
     return input.mul_(mask) if inplace else input * mask
 
 

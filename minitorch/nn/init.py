@@ -77,7 +77,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
         values[outside] = rng.normal(mean, std, int(outside.sum()))
         outside = (values < a) | (values > b)
     with no_grad():
-        return tensor.copy_(Tensor(values.astype(tensor.dtype)))
+        return tensor.copy_(Tensor._wrap(values.astype(tensor.dtype)))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:

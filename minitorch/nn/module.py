@@ -320,9 +320,9 @@ class Module:
             for tensor in list(module._parameters.values()) + list(module._buffers.values()):
                 if tensor is None:
                     continue
-                tensor.data = Tensor(convert(tensor._data))  # the same Parameter object, new memory
+                tensor.data = Tensor._wrap(convert(tensor._data))  # the same Parameter object, new memory
                 if tensor.grad is not None:
-                    tensor.grad.data = Tensor(convert(tensor.grad._data))
+                    tensor.grad.data = Tensor._wrap(convert(tensor.grad._data))
         return self
 
     def cuda(self, device: Any = None) -> "Module":

@@ -16,7 +16,7 @@ class Parameter(Tensor):
         if data is None:
             data = empty(0)
         array = data._data if isinstance(data, Tensor) else data
-        super().__init__(array, requires_grad=requires_grad)
+        self._init(array, requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
@@ -25,7 +25,7 @@ class Parameter(Tensor):
         """``copy.deepcopy(model)`` works (pickling stays refused): new memory, same flags and grad."""
         copied = Parameter(self._data.copy(), self.requires_grad)
         if self.grad is not None:
-            copied.grad = Tensor(self.grad._data.copy())
+            copied.grad = Tensor._wrap(self.grad._data.copy())
         memo[id(self)] = copied
         return copied
 

@@ -83,7 +83,7 @@ def _copy_into(target: Tensor, value: Any, key: str) -> Optional[str]:
             f"the shape in current model is {_torch_size(target.shape)}."
         )
     with no_grad():
-        target.copy_(Tensor(array))
+        target.copy_(Tensor._wrap(array))
     return None
 
 

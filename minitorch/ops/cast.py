@@ -31,7 +31,7 @@ def cast(input: Tensor, dtype: Any) -> Tensor:
         return input
     if dtype.kind == "f" and input._data.dtype.kind == "f":
         return Cast.apply(input, dtype)
-    return Tensor(input._data.astype(dtype))
+    return Tensor._wrap(input._data.astype(dtype))
 
 
 class Clone(ArrayFunction):

@@ -16,7 +16,7 @@ def _compare(ufunc_name: str) -> Any:
         other = as_operand(other, input)
         right = other._data if isinstance(other, Tensor) else other
         check_broadcast(ufunc_name, input, other)
-        return Tensor(getattr(array_module(input._data), ufunc_name)(input._data, right))
+        return Tensor._wrap(getattr(array_module(input._data), ufunc_name)(input._data, right))
 
     compare.__name__ = {"equal": "eq", "not_equal": "ne", "less": "lt", "less_equal": "le",
                         "greater": "gt", "greater_equal": "ge"}[ufunc_name]
@@ -38,7 +38,7 @@ def _bitwise(ufunc_name: str) -> Any:
         for value in (input, other):
             _check_integral(value, ufunc_name)
         right = other._data if isinstance(other, Tensor) else other
-        return Tensor(getattr(array_module(input._data), ufunc_name)(input._data, right))
+        return Tensor._wrap(getattr(array_module(input._data), ufunc_name)(input._data, right))
 
     bitwise.__name__ = ufunc_name
     bitwise.__doc__ = f"Elementwise ``{ufunc_name}`` of bool or integer tensors (``&``, ``|``, ``^``)."
@@ -59,11 +59,11 @@ bitwise_xor = _bitwise("bitwise_xor")
 def bitwise_not(input: Tensor) -> Tensor:
     """``~x``: logical not of a bool tensor (a mask), bitwise not of an integer tensor."""
     _check_integral(input, "bitwise_not")
-    return Tensor(array_module(input._data).invert(input._data))
+    return Tensor._wrap(array_module(input._data).invert(input._data))
 
 
 def logical_not(input: Tensor) -> Tensor:
-    return Tensor(array_module(input._data).logical_not(input._data))
+    return Tensor._wrap(array_module(input._data).logical_not(input._data))
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
@@ -76,8 +76,8 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-
 
 
 def isnan(input: Tensor) -> Tensor:
-    return Tensor(array_module(input._data).isnan(input._data))
+    return Tensor._wrap(array_module(input._data).isnan(input._data))
 
 
 def isfinite(input: Tensor) -> Tensor:
-    return Tensor(array_module(input._data).isfinite(input._data))
+    return Tensor._wrap(array_module(input._data).isfinite(input._data))

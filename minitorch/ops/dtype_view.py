@@ -66,10 +66,10 @@ def view_dtype(input: Tensor, dtype: Any) -> Tensor:
     dtype = dtypes.as_dtype(dtype)
     x = input._data
     if dtype.itemsize == x.itemsize:
-        return Tensor(x.view(dtype))
+        return Tensor._wrap(x.view(dtype))
     copied = is_batch_innermost(x)
     if copied:
         x = array_module(x).ascontiguousarray(x)
     check_reinterpretable(x, dtype)
-    out = Tensor(x.view(dtype))
+    out = Tensor._wrap(x.view(dtype))
     return guard_copied_view(out, input) if copied else out

@@ -104,7 +104,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     elif values.size and int(values.max()) >= num_classes:
         raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}), "
                            f"got a largest value of {int(values.max())}.")
-    return Tensor(xp.eye(num_classes, dtype=xp.int64)[values] if num_classes else
+    return Tensor._wrap(xp.eye(num_classes, dtype=xp.int64)[values] if num_classes else
                   xp.zeros(values.shape + (0,), dtype=xp.int64))
 
 
@@ -162,5 +162,5 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Optional[Tensor] = Non
     sizes = xp.bincount(bag_of_row[keep], minlength=bags).astype(weight.dtype)
     divisor = xp.maximum(sizes, 1) if mode == "mean" else xp.ones(bags, dtype=weight.dtype)
     if padding_idx is not None:
-        rows = rows * Tensor(keep[:, None].astype(weight.dtype))
+        rows = rows * Tensor._wrap(keep[:, None].astype(weight.dtype))
     return BagReduce.apply(rows, bag_of_row, bags, divisor)

@@ -95,8 +95,8 @@ def _update_running(running_mean: Tensor, running_var: Tensor, mean: Any, var: A
     """running ← (1 − momentum)·running + momentum·batch, with the unbiased batch variance."""
     unbiased_var = var * (count / (count - 1))
     with grad_mode.no_grad():
-        running_mean.mul_(1.0 - momentum).add_(Tensor(mean * momentum))
-        running_var.mul_(1.0 - momentum).add_(Tensor(unbiased_var * momentum))
+        running_mean.mul_(1.0 - momentum).add_(Tensor._wrap(mean * momentum))
+        running_var.mul_(1.0 - momentum).add_(Tensor._wrap(unbiased_var * momentum))
 
 
 def _check_shapes(input: Tensor, *per_channel_tensors: Optional[Tensor]) -> None:

@@ -207,7 +207,7 @@ def _max_or_min(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str
     axis = normalize_dim(dim, input.ndim)
     _check_not_empty(input, axis, name)
     if input.ndim == 0:
-        return ValuesIndices(input, Tensor(array_module(input._data).zeros((), dtypes.int64)))
+        return ValuesIndices(input, Tensor._wrap(array_module(input._data).zeros((), dtypes.int64)))
     return ValuesIndices(*MaxMinDim.apply(input, axis, keepdim, largest))
 
 
@@ -251,14 +251,14 @@ def _arg_max_or_min(input: Tensor, dim: Optional[int], keepdim: bool, name: str)
     else:
         axis = normalize_dim(dim, data.ndim)
         result = getattr(data, name)(axis=axis, keepdims=keepdim) if data.ndim else data.astype(dtypes.int64) * 0
-    return Tensor(array_module(data).asarray(result).astype(dtypes.int64, copy=False))
+    return Tensor._wrap(array_module(data).asarray(result).astype(dtypes.int64, copy=False))
 
 
 def all(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
     axis = None if dim is None else normalize_dim(dim, input.ndim)
-    return Tensor(array_module(input._data).asarray(input._data.all(axis=axis, keepdims=keepdim)))
+    return Tensor._wrap(array_module(input._data).asarray(input._data.all(axis=axis, keepdims=keepdim)))
 
 
 def any(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
     axis = None if dim is None else normalize_dim(dim, input.ndim)
-    return Tensor(array_module(input._data).asarray(input._data.any(axis=axis, keepdims=keepdim)))
+    return Tensor._wrap(array_module(input._data).asarray(input._data.any(axis=axis, keepdims=keepdim)))

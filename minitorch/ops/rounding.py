@@ -73,7 +73,7 @@ class Remainder(PointwiseBinary):
 def sign(input: Tensor) -> Tensor:
     """-1, 0 or +1 by the sign of each element (bools stay bools)."""
     if input.dtype.kind == "b":
-        return Tensor(input._data.copy())
+        return Tensor._wrap(input._data.copy())
     return Sign.apply(input)
 
 
@@ -134,7 +134,7 @@ def _remainder(op: type, input: Any, other: Any) -> Tensor:
 def _step(op: type, input: Tensor, name: str) -> Tensor:
     if input.dtype.kind == "b":
         raise NotImplementedError(f'"{name}" is not implemented for bool tensors')
-    return op.apply(input) if input.dtype.kind == "f" else Tensor(input._data.copy())
+    return op.apply(input) if input.dtype.kind == "f" else Tensor._wrap(input._data.copy())
 
 
 def _check_tensor_input(name: str, input: Any) -> None:

@@ -65,11 +65,11 @@ class Adam(Optimizer):
         state = self.state[p]
         if not state:
             xp = array_module(p._data)
-            state["step"] = Tensor(np.array(0.0, dtype=np.float32))  # on the CPU, as in PyTorch
-            state["exp_avg"] = Tensor(xp.zeros_like(p._data))
-            state["exp_avg_sq"] = Tensor(xp.zeros_like(p._data))
+            state["step"] = Tensor._wrap(np.array(0.0, dtype=np.float32))  # on the CPU, as in PyTorch
+            state["exp_avg"] = Tensor._wrap(xp.zeros_like(p._data))
+            state["exp_avg_sq"] = Tensor._wrap(xp.zeros_like(p._data))
             if amsgrad:
-                state["max_exp_avg_sq"] = Tensor(xp.zeros_like(p._data))
+                state["max_exp_avg_sq"] = Tensor._wrap(xp.zeros_like(p._data))
         return state
 
 

@@ -174,11 +174,11 @@ def _copy_state(param: Tensor, key: str, value: Any) -> Any:
     if not isinstance(value, Tensor):
         return copy.deepcopy(value)
     if key == "step":
-        return Tensor(to_device(value._data, CPU).copy())
+        return Tensor._wrap(to_device(value._data, CPU).copy())
     if value.shape != param.shape:
         raise ValueError(
             f"loaded optimizer state {key!r} has shape {tuple(value.shape)}, but its parameter has "
             f"shape {tuple(param.shape)}: was the state_dict saved from a different model?"
         )
     dtype = param.dtype if param.dtype.kind == "f" else value.dtype
-    return Tensor(to_device(value._data.astype(dtype), param.device))
+    return Tensor._wrap(to_device(value._data.astype(dtype), param.device))

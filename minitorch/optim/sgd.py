@@ -74,7 +74,7 @@ def _momentum(state: Dict[str, Any], grad: Any, momentum: float, dampening: floa
     """b ← μ·b + (1 − τ)·g, with b ← g on the first step; returns b, or g + μ·b for Nesterov."""
     buf = state.get("momentum_buffer")
     if buf is None:
-        buf = state["momentum_buffer"] = Tensor(grad.copy())
+        buf = state["momentum_buffer"] = Tensor._wrap(grad.copy())
     else:
         buf._data *= momentum
         buf._data += grad if dampening == 0 else (1 - dampening) * grad

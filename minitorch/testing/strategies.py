@@ -98,7 +98,7 @@ def tensors(shape: ShapeLike = shapes(), dtype: Any = dtypes.float64, requires_g
 
 def as_leaf(array: np.ndarray, device: str = "cpu", requires_grad: bool = True) -> Tensor:
     """A leaf tensor on ``device`` holding ``array`` (the very same memory on the CPU)."""
-    return Tensor(array).to(device).requires_grad_(requires_grad and array.dtype.kind == "f")
+    return Tensor._wrap(array).to(device).requires_grad_(requires_grad and array.dtype.kind == "f")
 
 
 # ----- building blocks -----

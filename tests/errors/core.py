@@ -115,7 +115,7 @@ ERRORS = {
     "backward twice": (backward_twice,
                        RuntimeError, "backward through the graph a second time.*retain_graph=True", True),
     "in-place after save": (inplace_after_save, RuntimeError,
-                            "modified by an inplace operation: ExpBackward saved it at version 0, "
+                            "modified by an inplace operation: ExpBackward0 saved it at version 0, "
                             "it is now at version 1", True),
     "non-scalar backward": (lambda lib: (lib.ones(2, requires_grad=True) * 2).backward(), RuntimeError,
                             r"implicitly created only for scalar outputs.*shape \[2\]", True),
@@ -151,7 +151,7 @@ ERRORS = {
                                    "boolean", True),
     "int to a negative power": (lambda lib: lib.tensor([2]) ** -1, RuntimeError, "negative integer powers", True),
     "in-place float into int": (lambda lib: lib.zeros(2, dtype=lib.int64).add_(1.5), RuntimeError,
-                                "can't be cast to the desired output type int64", True),
+                                "can't be cast to the desired output type torch.int64", True),
     "negating bools": (lambda lib: -lib.tensor([True]), RuntimeError, "logical_not", True),
     "bitwise of floats": (lambda lib: zeros(lib, 2) & zeros(lib, 2), RuntimeError, "bool and integer", True),
     "random ints": (lambda lib: lib.rand(2, dtype=lib.int64), RuntimeError, "floating point dtype", True),

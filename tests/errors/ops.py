@@ -57,10 +57,10 @@ ERRORS = {
                        r"bias to be 1-dimensional with 4 elements, but got bias of size \[5\]", True),
     "conv input and weight dtypes": (lambda lib: lib.nn.functional.conv2d(zeros(lib, 2, 3, 8, 8),
                                                                           zeros(lib, 4, 3, 3, 3).double()),
-                                     RuntimeError, r"Input type \(float32\) and weight type \(float64\)", True),
+                                     RuntimeError, r"Input type \(torch.float32\) and weight type \(torch.float64\)", True),
     "conv integer input": (lambda lib: lib.nn.functional.conv2d(zeros(lib, 2, 3, 8, 8, dtype=lib.int64),
                                                                 zeros(lib, 4, 3, 3, 3)),
-                           RuntimeError, r"floating-point input, but got int64", True),
+                           RuntimeError, r"floating-point input, but got torch.int64", True),
     # pooling (PyTorch's avg_pool2d says IndexError for a 2-D input)
     "max pool rank": (pool("max_pool2d", (8, 8), kernel_size=2), RuntimeError, r"3D or 4D .* but got: \[8, 8\]",
                       (RuntimeError, IndexError)),
@@ -97,7 +97,7 @@ ERRORS = {
     "avg pool divisor zero": (pool("avg_pool2d", (2, 3, 8, 8), kernel_size=2, divisor_override=0), RuntimeError,
                               r"divisor must be not zero", True),
     "avg pool integer input": (lambda lib: lib.nn.functional.avg_pool2d(zeros(lib, 1, 1, 4, 4, dtype=lib.int64), 2),
-                               RuntimeError, r"floating-point input, but got int64",
+                               RuntimeError, r"floating-point input, but got torch.int64",
                                False),  # PyTorch's CPU kernel takes ints
     # losses
     "mse shapes": (lambda lib: lib.nn.functional.mse_loss(zeros(lib, 4, 10), zeros(lib, 3, 10)), RuntimeError,

@@ -18,7 +18,7 @@ def test_linear_is_one_node_and_keeps_float32() -> None:
     weight, bias = minitorch.randn(4, 3, requires_grad=True), minitorch.randn(4, requires_grad=True)
     out = F.linear(x, weight, bias)
     assert out.dtype == minitorch.float32
-    assert all(edge[0] is leaf for edge, leaf in zip(out.grad_fn.next_functions, (x, weight, bias)))
+    assert all(edge[0] is leaf for edge, leaf in zip(out.grad_fn._edges, (x, weight, bias)))
     out.sum().backward()
     assert x.grad.dtype == weight.grad.dtype == bias.grad.dtype == minitorch.float32
 

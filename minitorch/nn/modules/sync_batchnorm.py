@@ -139,5 +139,5 @@ def _update_running(running_mean: Tensor, running_var: Tensor, mean: Any, var: A
     """running ← (1 − momentum)·running + momentum·batch, with the unbiased global variance."""
     unbiased = var * (total / (total - 1))
     with grad_mode.no_grad():
-        running_mean.mul_(1.0 - momentum).add_(Tensor((mean * momentum).astype(running_mean.dtype)))
-        running_var.mul_(1.0 - momentum).add_(Tensor((unbiased * momentum).astype(running_var.dtype)))
+        running_mean.mul_(1.0 - momentum).add_(Tensor._wrap((mean * momentum).astype(running_mean.dtype)))
+        running_var.mul_(1.0 - momentum).add_(Tensor._wrap((unbiased * momentum).astype(running_var.dtype)))

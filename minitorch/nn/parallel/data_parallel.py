@@ -69,7 +69,7 @@ def replicate(module: Module, place: device) -> Module:
     set_plain(replica, "_parameters", OrderedDict(
         (name, None if p is None else to(p, place)) for name, p in module._parameters.items()))
     set_plain(replica, "_buffers", OrderedDict(
-        (name, None if b is None else Tensor(to_device(b._data, place))) for name, b in module._buffers.items()))
+        (name, None if b is None else Tensor._wrap(to_device(b._data, place))) for name, b in module._buffers.items()))
     set_plain(replica, "_modules", OrderedDict(
         (name, None if m is None else replicate(m, place)) for name, m in module._modules.items()))
     return replica

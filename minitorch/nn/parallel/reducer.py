@@ -123,7 +123,7 @@ class Reducer:
             bucket.work.wait()
             offset = 0
             for param, size in zip(bucket.params, bucket.sizes):
-                averaged = Tensor(bucket.flat[offset:offset + size].reshape(param.shape))
+                averaged = Tensor._wrap(bucket.flat[offset:offset + size].reshape(param.shape))
                 offset += size
                 if used is not None and not used[self.position[id(param)]]:
                     continue  # no rank used it: its .grad stays as it was
@@ -192,7 +192,7 @@ def _reachable_leaves(outputs: Any) -> set:
         if node in seen:
             continue
         seen.add(node)
-        for edge in node.next_functions:
+        for edge in node._edges:
             if edge is None:
                 continue
             if isinstance(edge[0], Tensor):

@@ -5,12 +5,12 @@ To add a case, append it to the ``CASES`` list of its kind (or add a file and na
 """
 from tests.ops.cases import (
     activation, conv, dtype, elementwise, graph, index, linalg, linear, loss, nn_surface_a, normalization, padding,
-    pool, reduce, shape, tensor_surface_a,
+    pool, reduce, shape, tensor_surface_a, tensor_surface_b,
 )
 from tests.ops.cases.base import OpCase
 
 KINDS = [elementwise, reduce, linalg, shape, index, dtype, graph,
-         linear, activation, conv, pool, normalization, padding, loss, nn_surface_a, tensor_surface_a]
+         linear, activation, conv, pool, normalization, padding, loss, nn_surface_a, tensor_surface_a, tensor_surface_b]
 CASES: list[OpCase] = [case for kind in KINDS for case in kind.CASES]
 
 __all__ = ["CASES", "KINDS", "OpCase"]

@@ -1,0 +1,9 @@
+"""Apple's Metal GPUs: minitorch has no MPS backend."""
+
+
+def is_available() -> bool:
+    return False
+
+
+def is_built() -> bool:
+    return False
