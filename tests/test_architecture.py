@@ -33,7 +33,7 @@ LAYERS = {
     "legacy": 3, "linalg": 3, "functional": 3,  # tensor surface B: legacy spellings, torch.linalg
     "nn": 4, "serialization": 4,
     "optim": 5,
-    "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "": 6,
+    "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "models": 6, "": 6,
     "testing": 7,
 }
 

@@ -36,8 +36,27 @@ from minitorch.nn.modules.smooth_activations import (
 )
 from minitorch.nn.modules.embedding import Embedding, EmbeddingBag
 from minitorch.nn.modules.normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm, LocalResponseNorm
+from minitorch.nn.modules.conv_transpose import Conv1d, ConvTranspose1d, ConvTranspose2d
+from minitorch.nn.modules.lazy import (
+    LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d, LazyConv2d, LazyConvTranspose2d, LazyLinear, UninitializedParameter,
+)
+from minitorch.nn.modules.channel_dropout import AlphaDropout, Dropout1d, Dropout2d
+from minitorch.nn.modules.resampling import (
+    AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d, ChannelShuffle, LPPool2d, MaxPool1d,
+    MaxUnpool2d, PixelShuffle, PixelUnshuffle, Upsample,
+)
+from minitorch.nn.modules.bilinear import Bilinear, Fold, Unflatten, Unfold
+from minitorch.nn.modules.padding import (
+    ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, ZeroPad2d,
+)
 
 __all__ += [
+    "Bilinear", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d",
+    "ReplicationPad2d", "Unflatten", "ZeroPad2d", "Fold", "Unfold",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AlphaDropout", "AvgPool1d", "ChannelShuffle",
+    "Dropout1d", "Dropout2d", "LPPool2d", "MaxPool1d", "MaxUnpool2d", "PixelShuffle", "PixelUnshuffle", "Upsample",
+    "Conv1d", "ConvTranspose1d", "ConvTranspose2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyConv1d", "LazyConv2d",
+    "LazyConvTranspose2d", "LazyLinear", "UninitializedParameter",
     "Embedding", "EmbeddingBag", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "LayerNorm", "LocalResponseNorm",
     "CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid",
     "Mish", "PReLU", "RReLU", "ReLU6", "SELU", "SiLU", "Softmax2d", "Softmin", "Softplus", "Softshrink",

@@ -34,10 +34,23 @@ from minitorch.ops.rectifiers import (
 from minitorch.ops.smooth_activations import (
     gelu, glu, logsigmoid, mish, silu, softmin, softplus, softsign, tanhshrink,
 )
+from minitorch.ops.adaptive_max_pool import adaptive_max_pool2d, max_unpool2d
+from minitorch.ops.channel_dropout import alpha_dropout, dropout1d, dropout2d
+from minitorch.ops.conv1d import conv1d
+from minitorch.ops.conv_transpose import conv_transpose1d, conv_transpose2d
 from minitorch.ops.embedding import embedding, embedding_bag, one_hot
 from minitorch.ops.standardize import group_norm, instance_norm, layer_norm
+from minitorch.ops.padding_modes import pad  # noqa: F811 - every mode; 'constant' is ops/padding.py's
+from minitorch.ops.pool1d import avg_pool1d, lp_pool1d, lp_pool2d, max_pool1d
+from minitorch.ops.rearrange import channel_shuffle, pixel_shuffle, pixel_unshuffle
+from minitorch.ops.resample import adaptive_avg_pool1d, adaptive_avg_pool2d, interpolate
+from minitorch.ops.unfold import fold, unfold
 from minitorch.ops.vector_norms import local_response_norm, normalize
 SURFACE_A = [
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "alpha_dropout", "avg_pool1d",
+    "channel_shuffle", "dropout1d", "dropout2d", "interpolate", "lp_pool1d", "lp_pool2d", "max_pool1d",
+    "max_unpool2d", "pixel_shuffle", "pixel_unshuffle", "fold", "unfold",
+    "conv1d", "conv_transpose1d", "conv_transpose2d",
     "embedding", "embedding_bag", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "normalize",
     "one_hot",
     "celu", "celu_", "elu", "elu_", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
