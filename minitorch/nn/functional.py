@@ -20,7 +20,6 @@ from minitorch.ops.inplace import relu_
 from minitorch.ops.linear import linear
 from minitorch.ops.loss import cross_entropy, mse_loss, nll_loss
 from minitorch.ops.normalization import batch_norm
-from minitorch.ops.padding import pad
 from minitorch.ops.pool import avg_pool2d, max_pool2d
 from minitorch.ops.shape import flatten
 from minitorch.random import rng_of
@@ -40,7 +39,7 @@ from minitorch.ops.conv1d import conv1d
 from minitorch.ops.conv_transpose import conv_transpose1d, conv_transpose2d
 from minitorch.ops.embedding import embedding, embedding_bag, one_hot
 from minitorch.ops.standardize import group_norm, instance_norm, layer_norm
-from minitorch.ops.padding_modes import pad  # noqa: F811 - every mode; 'constant' is ops/padding.py's
+from minitorch.ops.padding_modes import pad  # every mode; 'constant' is ops/padding.py's
 from minitorch.ops.pool1d import avg_pool1d, lp_pool1d, lp_pool2d, max_pool1d
 from minitorch.ops.rearrange import channel_shuffle, pixel_shuffle, pixel_unshuffle
 from minitorch.ops.resample import adaptive_avg_pool1d, adaptive_avg_pool2d, interpolate
