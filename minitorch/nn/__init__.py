@@ -81,3 +81,17 @@ __all__ += [
     "SoftMarginLoss", "TripletMarginLoss", "utils",
 ]
 # ----- end nn surface B -----
+
+# ----- sequence models -----
+from minitorch.nn.modules.attention import MultiheadAttention  # noqa: E402
+from minitorch.nn.modules.rnn import GRU, LSTM, RNN, RNNBase  # noqa: E402
+from minitorch.nn.modules.rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase  # noqa: E402
+from minitorch.nn.modules.transformer import (  # noqa: E402
+    Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
+)
+
+__all__ += [
+    "GRU", "GRUCell", "LSTM", "LSTMCell", "MultiheadAttention", "RNN", "RNNBase", "RNNCell", "RNNCellBase",
+    "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder", "TransformerEncoderLayer",
+    "utils",
+]

@@ -112,3 +112,8 @@ def dropout_mask(shape: tuple, p: float, dtype: Any) -> Any:
     if p < 1.0:
         mask *= 1.0 / (1.0 - p)
     return mask
+
+# ----- sequence models -----
+from minitorch.ops.attention import scaled_dot_product_attention  # noqa: E402
+
+__all__ += ["scaled_dot_product_attention"]
