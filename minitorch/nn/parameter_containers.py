@@ -24,8 +24,8 @@ def _describe(value: Any, type_name: bool) -> str:
     """``Parameter containing: [float32 of size 2x3]``, as PyTorch's containers print entries."""
     if not isinstance(value, Tensor):
         return f"Object of type: {type(value).__name__}"
-    kind = _TYPE_NAMES.get(str(value.dtype), str(value.dtype))
-    dtype = f"torch.{kind}" if type_name else f"minitorch.{value.dtype}"
+    name = value._data.dtype.name
+    dtype = f"torch.{_TYPE_NAMES.get(name, name)}" if type_name else str(value.dtype)  # str: torch.float32
     device = f" ({value.device})" if value.device.type == "cuda" else ""
     size = "x".join(str(side) for side in value.shape)
     return f"{'Parameter' if isinstance(value, Parameter) else 'Tensor'} containing: [{dtype} of size {size}{device}]"
