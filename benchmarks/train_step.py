@@ -1,12 +1,14 @@
 """Benchmark one full training step of minitorch against PyTorch.
 
 A step is zero_grad, forward, cross-entropy, backward and an SGD-momentum update
-(lr=0.01, momentum=0.9) on a fixed random batch of 3x32x32 images.
+(lr=0.01, momentum=0.9) on a fixed random batch: 3x32x32 images for the CNNs (lenet, net2),
+64-token sequences (next-token cross-entropy at every position) for lstm and transformer.
 
     python benchmarks/train_step.py                 # CPU, both models, batches 4 64 256
     python benchmarks/train_step.py --quick         # about a minute
     python benchmarks/train_step.py --libs torch,torch --quick   # test the harness itself
     python benchmarks/train_step.py --device cuda   # minitorch-CuPy vs PyTorch CUDA
+    python benchmarks/train_step.py --models lstm,transformer --quick   # the sequence models
 
 On CPU each measurement runs in its own worker process (see harness.py); on CUDA
 both libraries share one process and the repeats are interleaved.
@@ -22,12 +24,13 @@ import harness
 import models
 
 WARMUP_STEPS = 2
+MODEL_NAMES = (*models.MODELS, *models.SEQUENCE_MODELS)
 DEFAULT_BATCHES = {"cpu": "4,64,256", "cuda": "64,256,1024"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--models", default=",".join(models.MODELS), help="comma-separated: lenet,net2")
+    p.add_argument("--models", default=",".join(MODEL_NAMES), help="comma-separated: " + ",".join(MODEL_NAMES))
     p.add_argument("--batches", help="comma-separated batch sizes (cpu: 4,64,256; cuda: 64,256,1024)")
     p.add_argument("--repeats", type=int, help="worker runs per library and setting (default 5, quick 3)")
     p.add_argument("--steps", type=int, default=0, help="timed steps per run; 0: enough for --target-s")
@@ -38,7 +41,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="fewer repeats, shorter runs, batches 4,64")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--lib", choices=harness.LIBS, help=argparse.SUPPRESS)
-    p.add_argument("--model", choices=tuple(models.MODELS), help=argparse.SUPPRESS)
+    p.add_argument("--model", choices=MODEL_NAMES, help=argparse.SUPPRESS)
     p.add_argument("--batch", type=int, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.repeats = args.repeats or (3 if args.quick else 5)
@@ -56,14 +59,19 @@ def make_step(lib: harness.Lib, model_name: str, batch: int) -> Callable[[], Any
     if lib.device != "cpu":
         model = model.to(lib.device)
     rng = np.random.default_rng(0)
-    x = lib.tensor(harness.random_array(rng, (batch, 3, models.IMAGE, models.IMAGE)))
-    y = lib.tensor(harness.random_labels(rng, batch, models.CLASSES))
+    if model_name in models.SEQUENCE_MODELS:  # token ids in, the next token at every position out
+        tokens = harness.random_labels(rng, batch * (models.SEQ_LEN + 1), models.VOCAB).reshape(batch, -1)
+        x, y = lib.tensor(tokens[:, :-1].copy()), lib.tensor(tokens[:, 1:].reshape(-1).copy())
+    else:
+        x = lib.tensor(harness.random_array(rng, (batch, 3, models.IMAGE, models.IMAGE)))
+        y = lib.tensor(harness.random_labels(rng, batch, models.CLASSES))
     loss_fn = lib.nn.CrossEntropyLoss()
     optimizer = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 
     def step() -> Any:
         optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
+        out = model(x)
+        loss = loss_fn(out.reshape(-1, out.shape[-1]), y)
         loss.backward()
         optimizer.step()
         return loss
@@ -159,7 +167,8 @@ def report(args: argparse.Namespace, libs: list[str], rows: list[dict], info: di
         + (f"{args.steps} steps" if args.steps else f"about {args.target_s} s of steps")
         + f" after {WARMUP_STEPS} warm-up steps."
         + (f" Ratio = throughput {names[0]} / {names[1]}; > 1: {names[0]} is faster." if len(names) >= 2 else "")
-        + " Peak MB: extra memory one step needs at its peak over what lives between steps.",
+        + " Peak MB: extra memory one step needs at its peak over what lives between steps."
+        + f" For lstm and transformer an \"image\" is one sequence of {models.SEQ_LEN} tokens.",
         harness.markdown_table(header, table),
     ]
     if errors:

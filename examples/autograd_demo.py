@@ -33,3 +33,16 @@ print(f"after a second backward: dloss/db = {b.grad.item():.3f} (twice as much)"
 with torch.no_grad():  # no graph is recorded in here: this is how weight updates are written
     w -= 0.01 * w.grad
 print(f"one gradient-descent step moved w to {[round(v, 4) for v in w.tolist()]}")
+
+# 4. See the graph. draw_graph walks loss.grad_fn back to the leaves: grey boxes are the recorded
+#    ops (as grad_fn prints them), blue ones the leaves, and each edge the shape and dtype that
+#    flows along it. Orange boxes (show_saved=True) are what an op keeps for its backward.
+from minitorch.viz import draw_graph  # noqa: E402
+
+loss = ((x * w + b) ** 2).sum()
+drawing = draw_graph(loss, params={"w": w, "b": b}, show_saved=True)
+print(f"\nthe graph of loss: {', '.join(drawing.labels('op'))}")
+try:
+    print(f"drawn into {drawing.render('autograd_graph.png')}")
+except (ImportError, RuntimeError, OSError):  # no graphviz package or no dot program: the DOT source always works
+    print(drawing.source)

@@ -43,6 +43,7 @@ import minitorch.nn as nn
 import minitorch.optim as optim
 import minitorch.transforms as transforms
 from minitorch.datasets import CIFAR10
+from minitorch.utils import summary  # torchinfo.summary in PyTorch
 from minitorch.utils.data import DataLoader, Dataset, Subset
 
 from models import MODELS
@@ -74,6 +75,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="write the history and final accuracies to this JSON file")
     parser.add_argument("--limit-train", type=int, help="use only the first N training images (quick runs)")
     parser.add_argument("--limit-test", type=int, help="use only the first N test images")
+    parser.add_argument("--summary", action="store_true", help="print the model's layers, shapes and sizes first")
     args = parser.parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
         parser.error("--device cuda needs CuPy and an NVIDIA GPU (pip install -e \".[cuda]\"); use --device cpu")
@@ -286,6 +288,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"CIFAR-10 from {args.data}: {len(train_loader.dataset)} training, {len(test_loader.dataset)} test images")
     print(f"model {args.model} ({parameters:,} parameters) on {args.device}; SGD lr {args.lr} momentum "
           f"{args.momentum}; batch size {args.batch_size}; augment {args.augment}; seed {args.seed}")
+    if args.summary:
+        summary(model, input_size=(1, 3, 32, 32), device=args.device)
 
     done, history = resume(args, model, optimizer)
     correct = total = None

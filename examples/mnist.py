@@ -38,7 +38,7 @@ import minitorch.nn.functional as F
 import minitorch.optim as optim
 from minitorch import datasets, transforms
 from minitorch.optim.lr_scheduler import StepLR
-from minitorch.utils import save_image
+from minitorch.utils import save_image, summary  # summary: torchinfo.summary in PyTorch
 from minitorch.utils.data import DataLoader, Dataset, Subset
 
 from cifar_cnn import class_table, epoch_line, epoch_seed, plot_history, train_one_epoch
@@ -96,6 +96,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="write the history and final accuracies to this JSON file")
     parser.add_argument("--limit-train", type=int, help="use only the first N training images (quick runs)")
     parser.add_argument("--limit-test", type=int, help="use only the first N test images")
+    parser.add_argument("--summary", action="store_true", help="print the model's layers, shapes and sizes first")
     args = parser.parse_args(argv)
     if args.lr is None:
         args.lr = {"sgd": 0.01, "adam": 0.001, "adadelta": 1.0}[args.optimizer]
@@ -229,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"Net ({parameters:,} parameters) on {args.device}; {args.optimizer} lr {args.lr}"
           f"{f' momentum {args.momentum}' if args.optimizer == 'sgd' else ''}; StepLR gamma {args.gamma}; "
           f"batch size {args.batch_size}; seed {args.seed}")
+    if args.summary:
+        summary(model, input_size=(1, 1, 28, 28), device=args.device)
 
     done, history = resume(args, model, optimizer, scheduler)
     predicted = labels = None

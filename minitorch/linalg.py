@@ -14,7 +14,7 @@ from minitorch.ops.products import linalg_cross as cross  # noqa: F401
 from minitorch.ops.products import matrix_power  # noqa: F401
 
 
-def multi_dot(tensors: list) -> "Tensor":  # noqa: F821
+def multi_dot(tensors: list) -> "Tensor":  # noqa: F821  (a string: Tensor is not imported here)
     """``A @ B @ C ...`` of a list of matrices (1-D first and last operands act as vectors)."""
     if len(tensors) < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")

@@ -5,7 +5,8 @@ the same spellings and fail with the same PyTorch messages.
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+import functools
+from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -98,3 +99,19 @@ class Size(tuple):
 def as_size(shape: tuple) -> Size:
     """An array's shape as a :class:`Size`, without re-checking it (the fast path for ``x.shape``)."""
     return tuple.__new__(Size, shape)
+
+
+def numpy_names(function: Callable) -> Callable:
+    """Accept NumPy's spellings ``axis=`` for ``dim=`` and ``keepdims=`` for ``keepdim=``, as
+    PyTorch does for every op that has a ``dim``/``keepdim`` argument (``x.sum(axis=0)``)."""
+
+    @functools.wraps(function)
+    def accepting_numpy_names(*args: Any, **kwargs: Any) -> Any:
+        for alias, name in (("axis", "dim"), ("keepdims", "keepdim")):
+            if alias in kwargs:
+                if name in kwargs:
+                    raise TypeError(f"{function.__name__}() got both '{name}' and its alias '{alias}'")
+                kwargs[name] = kwargs.pop(alias)
+        return function(*args, **kwargs)
+
+    return accepting_numpy_names

@@ -19,7 +19,10 @@ from minitorch.ops import products, sampling  # tensor surface B
 from minitorch.ops import (
     arithmetic, cast, comparison, index, inplace, linalg, operands, reduce, selection, shape, transfer, unary,
 )
-from minitorch.ops import activation, exponentials, inplace_math, rounding, triangular, trig  # tensor surface A
+from minitorch.ops import (  # tensor surface A
+    activation, combining, counting, cumulative, exponentials, extrema, gather, inplace_math, nonfinite, norms,
+    rounding, scatter, scatter_reduce, sorting, special, stacking, statistics, tiling, triangular, trig, views,
+)
 from minitorch.tensor import Tensor
 
 
@@ -57,7 +60,7 @@ METHODS = {
     "__matmul__": linalg.matmul, "__rmatmul__": _rmatmul,
     # unary maths
     "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt, "tanh": unary.tanh, "sigmoid": unary.sigmoid,
-    "relu": unary.relu, "abs": unary.abs, "__abs__": unary.abs, "clamp": unary.clamp, "clip": unary.clamp,
+    "relu": unary.relu, "abs": unary.abs, "__abs__": unary.abs, "clamp": combining.clamp, "clip": combining.clamp,
     "square": unary.square,
     # choosing elements
     "maximum": selection.maximum, "minimum": selection.minimum, "where": _where,
@@ -95,8 +98,8 @@ METHODS = {
     "add_": inplace.add_, "sub_": inplace.sub_, "mul_": inplace.mul_, "div_": inplace.div_,
     "__iadd__": inplace.add_, "__isub__": inplace.sub_, "__imul__": inplace.mul_,
     "__itruediv__": inplace.div_, "relu_": inplace.relu_, "exp_": inplace.exp_, "neg_": inplace.neg_,
-    "sigmoid_": inplace.sigmoid_, "tanh_": inplace.tanh_, "clamp_": inplace.clamp_,
-    "clip_": inplace.clamp_, "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
+    "sigmoid_": inplace.sigmoid_, "tanh_": inplace.tanh_, "clamp_": combining.clamp_,
+    "clip_": combining.clamp_, "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
     "masked_fill_": inplace.masked_fill_, "uniform_": inplace.uniform_, "normal_": inplace.normal_,
     # ----- tensor surface A: elementwise maths, triangles and diagonals -----
     "sin": trig.sin, "cos": trig.cos, "tan": trig.tan, "asin": trig.asin, "acos": trig.acos,
@@ -112,6 +115,9 @@ METHODS = {
     "round": rounding.round, "trunc": rounding.trunc, "fix": rounding.trunc, "frac": rounding.frac,
     "fmod": rounding.fmod, "remainder": rounding.remainder, "__mod__": rounding.remainder,
     "__rmod__": _rmod,
+    "erf": special.erf, "erfc": special.erfc, "erfinv": special.erfinv, "lgamma": special.lgamma,
+    "digamma": special.digamma, "erf_": inplace_math.erf_, "erfc_": inplace_math.erfc_,
+    "erfinv_": inplace_math.erfinv_, "lgamma_": inplace_math.lgamma_, "digamma_": inplace_math.digamma_,
     "softmax": activation.softmax, "log_softmax": activation.log_softmax,
     "tril": triangular.tril, "triu": triangular.triu, "diagonal": triangular.diagonal,
     "diag_embed": triangular.diag_embed, "diag": triangular.diag, "trace": triangular.trace,
@@ -129,6 +135,36 @@ METHODS = {
     "frac_": inplace_math.frac_, "fmod_": inplace_math.fmod_, "remainder_": inplace_math.remainder_,
     "__imod__": inplace_math.remainder_,
     "tril_": _tril_, "triu_": _triu_,
+    "gather": gather.gather, "take_along_dim": gather.take_along_dim, "take": gather.take,
+    "index_select": gather.index_select, "masked_select": gather.masked_select, "nonzero": gather.nonzero,
+    "argwhere": gather.argwhere,
+    "scatter": scatter.scatter, "scatter_": scatter.scatter_, "scatter_add": scatter.scatter_add,
+    "scatter_add_": scatter.scatter_add_, "index_add": scatter.index_add, "index_add_": scatter.index_add_,
+    "index_copy": scatter.index_copy, "index_copy_": scatter.index_copy_, "index_fill": scatter.index_fill,
+    "index_fill_": scatter.index_fill_, "masked_scatter": scatter.masked_scatter,
+    "masked_scatter_": scatter.masked_scatter_, "scatter_reduce": scatter_reduce.scatter_reduce,
+    "scatter_reduce_": scatter_reduce.scatter_reduce_,
+    "sort": sorting.sort, "argsort": sorting.argsort, "msort": sorting.msort, "topk": sorting.topk,
+    "amax": extrema.amax, "amin": extrema.amin, "aminmax": extrema.aminmax,
+    "cumsum": cumulative.cumsum, "cumprod": cumulative.cumprod, "cummax": cumulative.cummax,
+    "cummin": cumulative.cummin, "cumsum_": cumulative.cumsum_, "cumprod_": cumulative.cumprod_,
+    "prod": statistics.prod, "logsumexp": statistics.logsumexp, "nansum": statistics.nansum,
+    "nanmean": statistics.nanmean, "count_nonzero": statistics.count_nonzero, "norm": norms.norm,
+    "repeat": tiling.repeat, "tile": tiling.tile, "repeat_interleave": tiling.repeat_interleave,
+    "roll": tiling.roll, "flip": tiling.flip, "fliplr": tiling.fliplr, "flipud": tiling.flipud,
+    "rot90": tiling.rot90, "tensor_split": stacking.tensor_split, "hsplit": stacking.hsplit,
+    "vsplit": stacking.vsplit, "dsplit": stacking.dsplit, "narrow": views.narrow, "movedim": views.movedim,
+    "moveaxis": views.movedim, "swapdims": views.swapdims, "ravel": views.ravel,
+    "unsqueeze_": views.unsqueeze_, "squeeze_": views.squeeze_, "t_": views.t_, "transpose_": views.transpose_,
+    "swapaxes_": views.transpose_, "swapdims_": views.transpose_,
+    "unique": counting.unique, "unique_consecutive": counting.unique_consecutive, "bincount": counting.bincount,
+    "histc": counting.histc,
+    "lerp": combining.lerp, "lerp_": combining.lerp_, "addcmul": combining.addcmul,
+    "addcmul_": combining.addcmul_, "addcdiv": combining.addcdiv, "addcdiv_": combining.addcdiv_,
+    "isinf": nonfinite.isinf, "isposinf": nonfinite.isposinf, "isneginf": nonfinite.isneginf,
+    "isreal": nonfinite.isreal, "isclose": nonfinite.isclose, "nan_to_num": nonfinite.nan_to_num,
+    "nan_to_num_": nonfinite.nan_to_num_,
+    "kthvalue": sorting.kthvalue, "median": sorting.median, "nanmedian": sorting.nanmedian, "mode": sorting.mode,
     # dtypes, devices, copies
     "to": transfer.to, "cpu": transfer.cpu, "cuda": transfer.cuda, "float": transfer.float,
     "double": transfer.double, "half": transfer.half, "long": transfer.long, "int": transfer.int,

@@ -1,15 +1,20 @@
-"""How many threads the BLAS library behind NumPy uses for matrix products.
+"""How many threads minitorch uses on the CPU: ``set_num_threads`` / ``get_num_threads``.
 
-``set_num_threads`` works like ``torch.set_num_threads``. It uses the optional package
-threadpoolctl (in the ``example`` and ``test`` extras), because NumPy has no API of its own for
-this; without threadpoolctl, set ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS`` before starting Python.
+They work like ``torch.set_num_threads``/``torch.get_num_threads`` and control both kinds of
+threads: minitorch's own pool, which splits convolutions and pools over the batch
+(``minitorch/parallel.py``), and the BLAS library behind NumPy's matrix products (pinned to one
+thread inside the pool's parallel regions, so the two never oversubscribe the cores). The default
+is the number of cores this process may use (or ``OMP_NUM_THREADS``, if set).
+
+Setting the BLAS thread count needs the optional package threadpoolctl (in the ``example`` and
+``test`` extras), because NumPy has no API of its own for it; without threadpoolctl the pool stays
+on one thread, and ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS`` set before starting Python decide BLAS's.
 """
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any
 
-_limits: Any = None  # keeps the active limit object alive
+from minitorch import parallel
 
 
 def _threadpoolctl() -> ModuleType:
@@ -24,14 +29,14 @@ def _threadpoolctl() -> ModuleType:
 
 
 def set_num_threads(count: int) -> None:
-    """Use ``count`` threads for BLAS matrix products from now on."""
-    global _limits
-    if not isinstance(count, int) or count < 1:
+    """Use ``count`` threads on the CPU from now on: for minitorch's split ops and for BLAS."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ValueError(f"set_num_threads expects a positive integer, got {count!r}")
-    _limits = _threadpoolctl().threadpool_limits(limits=count, user_api="blas")
+    _threadpoolctl()  # fails with what to install when it is missing
+    parallel.set_num_threads(count)
+    parallel.BLAS.set(count)
 
 
 def get_num_threads() -> int:
-    """The number of threads BLAS uses (the largest, if several BLAS libraries are loaded)."""
-    pools = [pool["num_threads"] for pool in _threadpoolctl().threadpool_info() if pool["user_api"] == "blas"]
-    return max(pools, default=1)
+    """The number of threads minitorch's ops split their work over on the CPU."""
+    return parallel.num_threads()

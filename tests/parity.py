@@ -78,3 +78,16 @@ def assert_grads_close(pairs: Any, rtol: Optional[float] = None, atol: Optional[
 def copy_weights(source: Any, target: minitorch.nn.Module) -> None:
     """Load the torch module ``source``'s parameters and buffers into ``target`` through NumPy."""
     target.load_state_dict({key: value.detach().numpy() for key, value in source.state_dict().items()})
+
+
+def leaves(array: np.ndarray, requires_grad: bool = True) -> tuple:
+    """(minitorch tensor, torch tensor) holding copies of ``array``; float ones require grad."""
+    grad = requires_grad and array.dtype.kind == "f"
+    return minitorch.tensor(array, requires_grad=grad), torch.tensor(np.array(array), requires_grad=grad)
+
+
+def backward_both(ours: Any, theirs: Any, rng: np.random.Generator) -> None:
+    """Backpropagate one random upstream gradient (of the output's shape) through both graphs."""
+    upstream = rng.standard_normal(tuple(theirs.shape)).astype(np.float64)
+    ours.backward(minitorch.tensor(upstream.astype(ours.dtype)))
+    theirs.backward(torch.tensor(upstream, dtype=theirs.dtype))

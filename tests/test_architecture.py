@@ -2,13 +2,15 @@
 
 The layers, bottom to top (a module may import from its own layer and the layers below it):
 
-    0  backend, dtypes, sizes, hooks, random, printing, threads, cuda   what arrays and devices are
+    0  backend, dtypes, sizes, hooks, random, printing, threads, cuda,  what arrays and devices are;
+       parallel                                                        the CPU thread pool
     1  tensor                                                           what a Tensor is
     2  autograd                                                         graph, engine, grad mode
     3  creation, ops, tensor_methods, distributed                       every op; methods attached; collectives
     4  nn, serialization                                                layers and saving them
     5  optim                                                            optimisers, schedules
     6  utils, datasets, transforms, io, the package root                data and everything else
+       viz, profiler                                                    instruments that watch autograd
     7  testing                                                          hypothesis strategies
 
 The test parses every file of ``minitorch/`` with ``ast`` (nothing is imported), so a contributor
@@ -27,13 +29,15 @@ MAX_LINES = 420  # "about 400": a file that grows past this wants splitting by i
 LAYERS = {
     "backend": 0, "dtypes": 0, "sizes": 0, "hooks": 0, "random": 0, "printing": 0, "threads": 0, "cuda": 0,
     "accelerator": 0, "backends": 0,  # tensor surface B: devices
+    "parallel": 0,  # speed: the CPU thread pool
     "tensor": 1,
     "autograd": 2,
     "creation": 3, "ops": 3, "tensor_methods": 3, "distributed": 3,
     "legacy": 3, "linalg": 3, "functional": 3,  # tensor surface B: legacy spellings, torch.linalg
     "nn": 4, "serialization": 4,
     "optim": 5,
-    "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "": 6,
+    "utils": 6, "datasets": 6, "transforms": 6, "io": 6, "models": 6, "": 6,
+    "viz": 6, "profiler": 6,  # instruments: graph drawing, profiler
     "testing": 7,
 }
 

@@ -26,7 +26,7 @@ import train_step  # noqa: E402
 LIB = harness.Lib(name="minitorch", device="cpu", torch=minitorch)
 
 
-@pytest.mark.parametrize("model", ["lenet", "net2"])
+@pytest.mark.parametrize("model", ["lenet", "net2", "resnet", "lstm", "transformer"])
 def test_one_training_step_in_process(model):
     result = train_step.measure(LIB, model, batch=2, steps=1, target_s=0.0)
     assert result["steps"] == 1 and result["images_per_s"] > 0

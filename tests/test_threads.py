@@ -1,4 +1,4 @@
-"""minitorch.set_num_threads / get_num_threads (BLAS threads, through threadpoolctl)."""
+"""minitorch.set_num_threads / get_num_threads: minitorch's own pool and BLAS (through threadpoolctl)."""
 import sys
 
 import pytest
@@ -17,7 +17,19 @@ def test_set_num_threads_limits_blas():
         minitorch.set_num_threads(before)
 
 
-@pytest.mark.parametrize("count", [0, -2, 1.5])
+def test_set_num_threads_sets_the_pool_and_blas():
+    import threadpoolctl
+
+    before = minitorch.get_num_threads()
+    try:
+        minitorch.set_num_threads(2)
+        blas = [pool["num_threads"] for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+        assert minitorch.get_num_threads() == 2 and max(blas) == 2
+    finally:
+        minitorch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("count", [0, -2, 1.5, True])
 def test_set_num_threads_rejects_non_positive_counts(count):
     with pytest.raises(ValueError, match="positive integer"):
         minitorch.set_num_threads(count)

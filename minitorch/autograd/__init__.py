@@ -9,3 +9,14 @@ from minitorch.autograd.variable import Variable
 __all__ = ["enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled",
            "Function", "ArrayFunction", "backward", "grad", "gradcheck", "GradcheckError",
            "inference_mode", "is_inference_mode_enabled", "Variable"]
+
+# ----- instruments: see inside autograd (anomaly mode, saved tensors, float64 shadow) -----
+from minitorch.autograd import graph  # noqa: E402  saved_tensors_hooks, save_on_cpu
+from minitorch.autograd.anomaly import (  # noqa: E402
+    detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly,
+)
+from minitorch.autograd.saved_memory import layer_scope, saved_memory  # noqa: E402
+from minitorch.autograd.shadow import shadow  # noqa: E402
+
+__all__ += ["graph", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
+            "saved_memory", "layer_scope", "shadow"]

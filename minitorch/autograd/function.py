@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from minitorch.autograd import grad_mode, node_names
+from minitorch.autograd.observers import OBSERVERS, observed_apply, take_pass
 from minitorch.backend import array_module, device_of
 from minitorch.hooks import RemovableHandle
 from minitorch.tensor import Tensor
@@ -51,6 +52,7 @@ class Function:
     _hooks: Optional[dict] = None
     _output_meta: tuple = ()
     _non_differentiable: tuple = ()
+    _unpack: Any = None  # set by saved_tensors_hooks (autograd/graph.py): how to unpack _saved
 
     @staticmethod
     def forward(ctx: "Function", *args: Any) -> Any:
@@ -73,7 +75,7 @@ class Function:
                 f"{self.name()}: its saved tensors were freed by an earlier backward(); "
                 "call backward(retain_graph=True) the first time to backward through the graph twice"
             )
-        return self._saved
+        return self._saved if self._unpack is None else self._unpack(self._saved)
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         """Outputs (e.g. indices) that never carry a gradient."""
@@ -101,6 +103,8 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Any:
         """Run ``forward`` on ``args``; record this op in the graph if a gradient may be needed."""
+        if OBSERVERS and not take_pass():  # an instrument is watching (autograd/observers.py)
+            return observed_apply(cls, args)
         ctx = cls()
         arrays = []
         first = None

@@ -36,11 +36,62 @@ from minitorch.nn.modules.smooth_activations import (
 )
 from minitorch.nn.modules.embedding import Embedding, EmbeddingBag
 from minitorch.nn.modules.normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm, LocalResponseNorm
+from minitorch.nn.modules.conv_transpose import Conv1d, ConvTranspose1d, ConvTranspose2d
+from minitorch.nn.modules.lazy import (
+    LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d, LazyConv2d, LazyConvTranspose2d, LazyLinear, UninitializedParameter,
+)
+from minitorch.nn.modules.channel_dropout import AlphaDropout, Dropout1d, Dropout2d
+from minitorch.nn.modules.resampling import (
+    AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d, ChannelShuffle, LPPool2d, MaxPool1d,
+    MaxUnpool2d, PixelShuffle, PixelUnshuffle, Upsample,
+)
+from minitorch.nn.modules.bilinear import Bilinear, Fold, Unflatten, Unfold
+from minitorch.nn.modules.padding import (
+    ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, ZeroPad2d,
+)
 
 __all__ += [
+    "Bilinear", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d",
+    "ReplicationPad2d", "Unflatten", "ZeroPad2d", "Fold", "Unfold",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AlphaDropout", "AvgPool1d", "ChannelShuffle",
+    "Dropout1d", "Dropout2d", "LPPool2d", "MaxPool1d", "MaxUnpool2d", "PixelShuffle", "PixelUnshuffle", "Upsample",
+    "Conv1d", "ConvTranspose1d", "ConvTranspose2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyConv1d", "LazyConv2d",
+    "LazyConvTranspose2d", "LazyLinear", "UninitializedParameter",
     "Embedding", "EmbeddingBag", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "LayerNorm", "LocalResponseNorm",
     "CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid",
     "Mish", "PReLU", "RReLU", "ReLU6", "SELU", "SiLU", "Softmax2d", "Softmin", "Softplus", "Softshrink",
     "Softsign", "Tanhshrink", "Threshold",
 ]
 # ----- end of nn surface A -----
+
+# ----- nn surface B: losses, distances, containers, utils -----
+from minitorch.nn import utils  # noqa: E402
+from minitorch.nn.parameter_containers import ParameterDict, ParameterList  # noqa: E402
+from minitorch.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+from minitorch.nn.modules.loss_more import (  # noqa: E402
+    BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss,
+    L1Loss, MarginRankingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
+    SmoothL1Loss, SoftMarginLoss, TripletMarginLoss,
+)
+
+__all__ += [
+    "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CosineSimilarity", "GaussianNLLLoss",
+    "HingeEmbeddingLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MarginRankingLoss", "MultiLabelMarginLoss",
+    "MultiLabelSoftMarginLoss", "MultiMarginLoss", "PairwiseDistance", "ParameterDict", "ParameterList", "PoissonNLLLoss", "SmoothL1Loss",
+    "SoftMarginLoss", "TripletMarginLoss", "utils",
+]
+# ----- end nn surface B -----
+
+# ----- sequence models -----
+from minitorch.nn.modules.attention import MultiheadAttention  # noqa: E402
+from minitorch.nn.modules.rnn import GRU, LSTM, RNN, RNNBase  # noqa: E402
+from minitorch.nn.modules.rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase  # noqa: E402
+from minitorch.nn.modules.transformer import (  # noqa: E402
+    Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
+)
+
+__all__ += [
+    "GRU", "GRUCell", "LSTM", "LSTMCell", "MultiheadAttention", "RNN", "RNNBase", "RNNCell", "RNNCellBase",
+    "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder", "TransformerEncoderLayer",
+    "utils",
+]

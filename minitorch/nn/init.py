@@ -15,6 +15,8 @@ import math
 import warnings
 from typing import Optional
 
+import numpy as np
+
 from minitorch.autograd.grad_mode import no_grad
 from minitorch.random import Generator, rng_of
 from minitorch.tensor import Tensor
@@ -134,3 +136,68 @@ def _fan(tensor: Tensor, mode: str) -> int:
         raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
+
+
+# ----- structured initialisations (nn surface B) -----
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Optional[Generator] = None) -> Tensor:
+    """A (semi-)orthogonal matrix, scaled by ``gain`` (Saxe et al., 2013): Q of the QR factorisation of a
+    Gaussian matrix, with the signs of R's diagonal folded in so Q is uniformly distributed.
+
+    Dimensions after the first are flattened: rows = ``shape[0]``, columns = the rest.
+    """
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = rng_of(generator).standard_normal((rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q *= np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    with no_grad():
+        return tensor.copy_(Tensor._wrap((q * gain).reshape(tensor.shape).astype(tensor.dtype)))
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Optional[Generator] = None) -> Tensor:
+    """N(0, std²) values with a fraction ``sparsity`` of each column set to zero (Martens, 2010)."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    rng = rng_of(generator)
+    values = rng.normal(0.0, std, (rows, cols))
+    zeros_per_column = int(math.ceil(sparsity * rows))
+    shuffled_rows = rng.random((rows, cols)).argsort(axis=0)[:zeros_per_column]  # a random permutation per column
+    values[shuffled_rows, np.arange(cols)] = 0.0
+    with no_grad():
+        return tensor.copy_(Tensor._wrap(values.astype(tensor.dtype)))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """The identity of a convolution: a 1 at the centre of the kernel linking output channel i to
+    input channel i (per group), zeros elsewhere, so the layer passes its input through."""
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    out_channels = tensor.shape[0]
+    if out_channels % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = out_channels // groups
+    diagonal = min(per_group, tensor.shape[1])
+    values = np.zeros(tensor.shape, dtype=tensor.dtype)
+    outputs = (np.arange(groups)[:, None] * per_group + np.arange(diagonal)).reshape(-1)
+    inputs = np.tile(np.arange(diagonal), groups)
+    centre = tuple(side // 2 for side in tensor.shape[2:])
+    values[(outputs, inputs) + centre] = 1
+    with no_grad():
+        return tensor.copy_(Tensor._wrap(values))
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """The identity matrix (ones on the diagonal of a possibly non-square 2-D tensor)."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    with no_grad():
+        return tensor.copy_(Tensor._wrap(np.eye(*tensor.shape, dtype=tensor.dtype)))

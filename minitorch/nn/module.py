@@ -18,14 +18,14 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, 
 
 from minitorch import dtypes
 from minitorch.backend import to_device
-from minitorch.hooks import RemovableHandle
+from minitorch.nn.module_hooks import ModuleHooks
 from minitorch.nn import state_dict as state_dict_io
 from minitorch.nn.parameter import Parameter
 from minitorch.ops.transfer import parse_to_args
 from minitorch.tensor import Tensor
 
 
-class Module:
+class Module(ModuleHooks):
     """Base class for layers and models: subclass it, assign layers in ``__init__``, define ``forward``.
 
     Example::
@@ -50,32 +50,19 @@ class Module:
         set_plain("_modules", OrderedDict())
         set_plain("_forward_pre_hooks", OrderedDict())
         set_plain("_forward_hooks", OrderedDict())
+        set_plain("_backward_pre_hooks", OrderedDict())
+        set_plain("_backward_hooks", OrderedDict())
+        set_plain("_hooks_with_kwargs", {})
+        set_plain("_hooks_always_called", {})
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Run ``forward`` (with the forward hooks around it, if any were registered)."""
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        """Run ``forward``, with the hooks around it if any were registered (``module_hooks.py``)."""
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
-        for hook in list(self._forward_pre_hooks.values()):
-            changed = hook(self, args)
-            if changed is not None:
-                args = changed if isinstance(changed, tuple) else (changed,)
-        output = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            changed = hook(self, args, output)
-            if changed is not None:
-                output = changed
-        return output
-
-    def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
-        """``hook(module, args)`` runs before ``forward``; it may return replacement args."""
-        return RemovableHandle(self._forward_pre_hooks, hook)
-
-    def register_forward_hook(self, hook: Callable) -> RemovableHandle:
-        """``hook(module, args, output)`` runs after ``forward``; it may return a replacement output."""
-        return RemovableHandle(self._forward_hooks, hook)
+        return self._call_with_hooks(args, kwargs)
 
     # ----- registration -----
     def __setattr__(self, name: str, value: Any) -> None:
@@ -198,6 +185,23 @@ class Module:
                 raise AttributeError(f"{module._get_name()} has no attribute `{part}`")
             module = module._modules[part]
         return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path such as ``"features.0.weight"``."""
+        return self._get_member(target, "_parameters", "nn.Parameter")
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at a dotted path such as ``"bn.running_mean"``."""
+        return self._get_member(target, "_buffers", "buffer")
+
+    def _get_member(self, target: str, registry: str, kind: str) -> Any:
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        if name not in getattr(module, registry):
+            raise AttributeError(f"`{name}` is not an {kind}")
+        return getattr(module, registry)[name]
 
     # ----- walking the tree -----
     def named_modules(self, memo: Optional[Set["Module"]] = None, prefix: str = "",
@@ -340,15 +344,23 @@ class Module:
     def half(self) -> "Module":
         return self.to(dtypes.float16)
 
+    def type(self, dst_type: Any) -> "Module":
+        """Cast every parameter and buffer (floating or not) to ``dst_type``: a dtype or a name
+        such as ``"torch.DoubleTensor"``."""
+        dtype = _TENSOR_TYPES.get(dst_type, dst_type) if isinstance(dst_type, str) else dst_type
+        return self._apply(lambda array: array.astype(dtype, copy=False))
+
     # ----- saving and loading (minitorch/nn/state_dict.py) -----
     def state_dict(self, destination: Optional[Dict[str, Any]] = None, prefix: str = "",
                    keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
         """Every parameter and persistent buffer by dotted name (tensors sharing the module's memory)."""
         return state_dict_io.state_dict(self, destination, prefix, keep_vars)
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> state_dict_io.IncompatibleKeys:
-        """Copy values into the parameters and buffers of the same names (see :mod:`minitorch.nn.state_dict`)."""
-        return state_dict_io.load_state_dict(self, state_dict, strict)
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> state_dict_io.IncompatibleKeys:
+        """Copy values into the parameters and buffers of the same names (``assign=True``: take the
+        given tensors themselves instead); see :mod:`minitorch.nn.state_dict`."""
+        return state_dict_io.load_state_dict(self, state_dict, strict, assign)
 
     # ----- printing -----
     def _get_name(self) -> str:
@@ -370,6 +382,12 @@ class Module:
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{self._get_name()}({body})"
+
+
+_TENSOR_TYPES = {
+    "torch.FloatTensor": dtypes.float32, "torch.DoubleTensor": dtypes.float64, "torch.HalfTensor": dtypes.float16,
+    "torch.LongTensor": dtypes.int64, "torch.IntTensor": dtypes.int32,
+}
 
 
 def indent(text: str, spaces: int) -> str:

@@ -47,12 +47,14 @@ def state_dict(module: Any, destination: Optional[Dict[str, Any]] = None, prefix
     return destination
 
 
-def load_state_dict(module: Any, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+def load_state_dict(module: Any, state: Mapping[str, Any], strict: bool = True, assign: bool = False) -> IncompatibleKeys:
     """Copy values (minitorch tensors, NumPy arrays, anything ``np.asarray`` takes) into the
     parameters and buffers of the same names.
 
     Shapes must match. With ``strict`` (the default) missing and unexpected keys are errors
-    too; either way they are returned as ``(missing_keys, unexpected_keys)``.
+    too; either way they are returned as ``(missing_keys, unexpected_keys)``. ``assign=True``
+    puts the given tensors themselves into the module (parameters keep their ``requires_grad``)
+    instead of copying their values: e.g. to fill a model built without memory.
     """
     if not isinstance(state, Mapping):
         raise TypeError(f"Expected state_dict to be dict-like, got {type(state)}.")
@@ -60,9 +62,10 @@ def load_state_dict(module: Any, state: Mapping[str, Any], strict: bool = True) 
     missing = [key for key in expected if key not in state]
     unexpected = [key for key in state if key not in expected]
     errors = []
+    owners = _owners(module) if assign else {}
     for key, target in expected.items():
         if key in state:
-            error = _copy_into(target, state[key], key)
+            error = _assign(owners[key], target, state[key], key) if assign else _copy_into(target, state[key], key)
             if error:
                 errors.append(error)
     if strict:
@@ -88,6 +91,31 @@ def _copy_into(target: Tensor, value: Any, key: str) -> Optional[str]:
         )
     with no_grad():
         target.copy_(Tensor._wrap(array))
+    return None
+
+
+def _owners(module: Any) -> Dict[str, Tuple[Any, str]]:
+    """Each state-dict key's module and attribute name."""
+    owners = {}
+    for prefix, submodule in module.named_modules(remove_duplicate=False):
+        for name, _ in own_state(submodule):
+            owners[f"{prefix}.{name}" if prefix else name] = (submodule, name)
+    return owners
+
+
+def _assign(owner: Tuple[Any, str], target: Tensor, value: Any, key: str) -> Optional[str]:
+    """Put ``value`` itself in ``target``'s place (a Parameter keeps ``requires_grad``)."""
+    module, name = owner
+    value = value if isinstance(value, Tensor) else Tensor(np.asarray(value))
+    if value.shape != target.shape:
+        return (
+            f"size mismatch for {key}: copying a param with shape {_torch_size(value.shape)} from checkpoint, "
+            f"the shape in current model is {_torch_size(target.shape)}."
+        )
+    if name in module._parameters:
+        module._parameters[name] = type(target)(value.detach(), requires_grad=target.requires_grad)
+    else:
+        module._buffers[name] = value
     return None
 
 

@@ -13,7 +13,7 @@ from typing import Any, Optional
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.cast import cast
-from minitorch.sizes import normalize_dim
+from minitorch.sizes import normalize_dim, numpy_names
 from minitorch.tensor import Tensor
 
 
@@ -56,11 +56,13 @@ class LogSoftmax(ArrayFunction):
         return grad - array_module(y).exp(y) * grad.sum(axis=ctx.axis, keepdims=True), None
 
 
+@numpy_names
 def softmax(input: Tensor, dim: Optional[int] = None, *, dtype: Any = None) -> Tensor:
     """Exponentials normalised to sum to 1 along ``dim``."""
     return Softmax.apply(_in_dtype(input, dtype), _softmax_axis("softmax", input, dim))
 
 
+@numpy_names
 def log_softmax(input: Tensor, dim: Optional[int] = None, *, dtype: Any = None) -> Tensor:
     """``log(softmax(input))``, computed stably as ``input − logsumexp(input)``."""
     return LogSoftmax.apply(_in_dtype(input, dtype), _softmax_axis("log_softmax", input, dim))

@@ -25,16 +25,25 @@ transpose. (With NCHW columns the copy moves runs of only Wo values: 5-10x more 
 batch 256). They are built a band of output rows at a time, so the temporary stays a few MB and in
 cache; the weight gradient adds up over bands. The columns are rebuilt in backward, not saved.
 
+**Threads** (``minitorch/parallel.py``). On the CPU a pass is split into one piece per thread,
+pieces that never write to the same memory: the forward by rows of output; the backward by
+input channels (each piece owns its columns of dW and its planes of dx, so col2im's overlapping
+additions stay inside one piece), or, for a first layer that needs no dx, by rows of output with
+a partial dW per piece. BLAS runs on one thread meanwhile: these products are narrow (few output
+channels), and a second BLAS thread only slows them down.
+
 The window arithmetic (output size, ``'same'`` padding) is shared with pooling: ``ops/geometry.py``.
 """
 from __future__ import annotations
 
 from typing import Any, Iterator, Optional, Sequence, Union
 
+import numpy as np
+
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, strided_view
 from minitorch.ops.geometry import IntOrPair, Pair, Padding, conv_output_size, conv_padding, pair
-from minitorch.ops.layout import crop_planes, pad_planes, to_images, to_planes
+from minitorch.ops.layout import crop_planes, in_pieces, pad_planes, to_images, to_planes
 from minitorch.tensor import Tensor
 
 COLUMNS_PER_BAND = 1 << 19  # entries of the im2col matrix built at once (2 MB in float32)
@@ -50,16 +59,16 @@ def receptive_fields(x_pad: Any, kernel: Pair, stride: Pair, dilation: Pair, out
                         (c_step, dh * h_step, dw * w_step, sh * h_step, sw * w_step, n_step))
 
 
-def row_bands(fields: Any) -> Iterator[slice]:
-    """Slices of output rows whose im2col matrix has about :data:`COLUMNS_PER_BAND` entries; on a GPU
-    one band (there each band costs kernel launches, and memory is plenty: one big GEMM is fastest)."""
-    c, kh, kw, ho, wo, n = fields.shape
+def row_bands(fields: Any, rows: slice) -> Iterator[slice]:
+    """``rows`` of output cut into bands whose im2col matrix has about :data:`COLUMNS_PER_BAND` entries;
+    on a GPU one band (there each band costs kernel launches, and memory is plenty: one big GEMM is fastest)."""
     if array_module(fields).__name__ != "numpy":
-        yield slice(0, ho)
+        yield rows
         return
-    rows = max(1, COLUMNS_PER_BAND // max(1, c * kh * kw * wo * n))
-    for start in range(0, ho, rows):
-        yield slice(start, min(start + rows, ho))
+    c, kh, kw, _, wo, n = fields.shape
+    step = max(1, COLUMNS_PER_BAND // max(1, c * kh * kw * wo * n))
+    for start in range(rows.start, rows.stop, step):
+        yield slice(start, min(start + step, rows.stop))
 
 
 def im2col(fields: Any, band: slice, groups: int) -> Any:
@@ -97,18 +106,32 @@ class Conv2d(ArrayFunction):
         out_size = conv_output_size(planes.shape[1:3], kernel, stride, padding, dilation)
         fields = receptive_fields(pad_planes(planes, padding), kernel, stride, dilation, out_size)
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
-        out = array_module(x).empty((weight.shape[0],) + out_size + (planes.shape[3],), dtype=x.dtype)
-        for band in row_bands(fields):
-            out[:, band] = (weight_rows @ im2col(fields, band, groups)).reshape(out[:, band].shape)
-        if bias is not None:
-            out += bias[:, None, None, None]
+        xp = array_module(x)
+        out = xp.empty((weight.shape[0],) + out_size + (planes.shape[3],), dtype=x.dtype)
+
+        def convolve(rows: slice) -> None:  # out[:, rows], a band at a time; bias added while in cache
+            for band in row_bands(fields, rows):
+                out_band = out[:, band].reshape(weight_rows.shape[:2] + (-1,))  # a view: rows are contiguous
+                if xp is np:  # the product goes straight into the output
+                    np.matmul(weight_rows, im2col(fields, band, groups), out=out_band)
+                else:  # CuPy: the product, then a copy into the output
+                    out_band[...] = weight_rows @ im2col(fields, band, groups)
+                if bias is not None:
+                    out[:, band] += bias[:, None, None, None]
+
+        in_pieces(convolve, out_size[0], x, work=fields.size)
         ctx.save_for_backward(x, weight, planes)  # planes: x batch-innermost (x itself after a conv/pool)
         ctx.geometry = (kernel, stride, padding, dilation, groups, out_size)
         return to_images(out, ctx.unbatched)
 
     @staticmethod
     def backward(ctx, grad):
-        """dW = dY·colsᵀ, dx = col2im(Wᵀ·dY), db = Σ dY, with dY the gradient as (G, O/G, Ho·Wo·N)."""
+        """dW = dY·colsᵀ, dx = col2im(Wᵀ·dY), db = Σ dY, with dY the gradient as (G, O/G, Ho·Wo·N).
+
+        On several threads a first layer (no dx) splits its rows of output, each thread adding up
+        its own part of dW; otherwise the threads split the input channels c, each computing its
+        columns of dW and its planes of dx (so col2im's overlapping additions never collide).
+        """
         x, weight, planes = ctx.saved_tensors
         kernel, stride, padding, dilation, groups, out_size = ctx.geometry
         need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
@@ -118,18 +141,54 @@ class Conv2d(ArrayFunction):
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
         xp = array_module(x)
         grad_pad = xp.zeros(x_pad.shape, dtype=x.dtype) if need_x else None
-        grad_weight = xp.zeros(weight_rows.shape, dtype=x.dtype) if need_weight else None
-        for band in row_bands(fields):
-            grad_rows = grad_planes[:, band].reshape(weight_rows.shape[:2] + (grad_planes[0, band].size,))
+        partial_weights = {}  # first row or channel of a piece -> its part of dW
+
+        def gradient_rows(band: slice) -> Any:
+            return grad_planes[:, band].reshape(weight_rows.shape[:2] + (-1,))
+
+        def by_rows(rows: slice) -> None:  # dW of these rows of output
+            grad_weight = xp.zeros(weight_rows.shape, dtype=x.dtype)
+            for band in row_bands(fields, rows):
+                grad_weight += gradient_rows(band) @ im2col(fields, band, groups).transpose(0, 2, 1)
+            partial_weights[rows.start] = grad_weight
+
+        def by_channels(channels: slice) -> None:  # dW[:, channels] and dx[channels]; split only when groups == 1
+            taps = kernel[0] * kernel[1]  # (all of each group's columns when not split)
+            block_rows = weight_rows[:, :, channels.start * taps:channels.stop * taps]
+            grad_weight = xp.zeros(block_rows.shape, dtype=x.dtype) if need_weight else None
+            for band in row_bands(fields, slice(0, out_size[0])):
+                grad_rows = gradient_rows(band)
+                if need_weight:
+                    grad_weight += grad_rows @ im2col(fields[channels], band, groups).transpose(0, 2, 1)
+                col2im(block_rows.transpose(0, 2, 1) @ grad_rows, grad_pad[channels], band, kernel, stride,
+                       dilation, out_size[1])
+            partial_weights[channels.start] = grad_weight
+
+        grad_weight = None
+        if need_x:
+            if groups == 1:
+                in_pieces(by_channels, x_pad.shape[0], x, work=fields.size)
+            else:  # the channels of a group go together
+                by_channels(slice(0, x_pad.shape[0]))
             if need_weight:
-                grad_weight += grad_rows @ im2col(fields, band, groups).transpose(0, 2, 1)
-            if need_x:
-                col2im(weight_rows.transpose(0, 2, 1) @ grad_rows, grad_pad, band, kernel, stride, dilation,
-                       out_size[1])
+                parts = [partial_weights[k] for k in sorted(partial_weights)]
+                grad_weight = parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=2)
+        elif need_weight:
+            in_pieces(by_rows, out_size[0], x, work=fields.size)
+            grad_weight = added_up([partial_weights[k] for k in sorted(partial_weights)])
         grad_x = to_images(crop_planes(grad_pad, padding, planes.shape[1:3]), ctx.unbatched) if need_x else None
         grad_weight = grad_weight.reshape(weight.shape) if need_weight else None
         grad_bias = grad_planes.sum(axis=(1, 2, 3)) if need_bias else None
         return grad_x, grad_weight, grad_bias, None, None, None, None
+
+
+def added_up(parts: list) -> Any:
+    """The sum of the pieces' partial sums in a fixed order, so that the rounding never changes from
+    run to run with the order in which threads finish."""
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
 
 
 # ----- the public function: check the arguments as PyTorch does, then apply the op -----

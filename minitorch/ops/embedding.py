@@ -31,7 +31,7 @@ class Embedding(ArrayFunction):
         (indices,) = ctx.saved_tensors
         xp = array_module(grad)
         flat = indices.reshape(-1)
-        rows = grad.reshape(flat.size, -1)
+        rows = grad.reshape(flat.size, ctx.weight_shape[1])
         if ctx.scale_grad_by_freq:
             counts = xp.bincount(flat, minlength=ctx.weight_shape[0])
             rows = rows / counts[flat][:, None]

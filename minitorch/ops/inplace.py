@@ -45,6 +45,20 @@ def apply_inplace(target: Tensor, op: type, *args: Any) -> Tensor:
     return target
 
 
+def compose_inplace(target: Tensor, fn: Any, *args: Any) -> Tensor:
+    """``apply_inplace`` for an op written as a composition of ops (``lerp_``, ``addcmul_``):
+    ``fn(target, *args)`` is computed on a snapshot of ``target`` and written back into it."""
+    if builds_graph(target, *args):
+        _check_can_rebase(target)
+        out = fn(_snapshot(target), *args)
+        _write(target, out._data)
+        target.grad_fn, target._output_nr, target._requires_grad = out.grad_fn, out._output_nr, True
+    else:
+        with grad_mode.no_grad():
+            _write(target, fn(target, *args)._data)
+    return target
+
+
 def _check_can_rebase(target: Tensor) -> None:
     if target.grad_fn is None and target._requires_grad:
         raise RuntimeError(

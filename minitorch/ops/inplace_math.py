@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from minitorch.ops import exponentials, rounding, trig
+from minitorch.ops import exponentials, rounding, special, trig
 from minitorch.ops.inplace import apply_inplace
 from minitorch.ops.operands import as_operand
 from minitorch.tensor import Tensor
@@ -58,6 +58,8 @@ log1p_, rsqrt_ = _unary(exponentials.Log1p, "log1p"), _unary(exponentials.Rsqrt,
 reciprocal_ = _unary(exponentials.Reciprocal, "reciprocal")
 floor_, ceil_ = _unary(rounding.Floor, "floor", False), _unary(rounding.Ceil, "ceil", False)
 trunc_, frac_ = _unary(rounding.Trunc, "trunc", False), _unary(rounding.Frac, "frac")
+erf_, erfc_, erfinv_ = _unary(special.Erf, "erf"), _unary(special.Erfc, "erfc"), _unary(special.Erfinv, "erfinv")
+lgamma_, digamma_ = _unary(special.Lgamma, "lgamma"), _unary(special.Digamma, "digamma")
 atan2_, hypot_ = _binary(trig.Atan2, "atan2"), _binary(trig.Hypot, "hypot")
 fmod_, remainder_ = _binary(rounding.Fmod, "fmod"), _binary(rounding.Remainder, "remainder")
 xlogy_ = _binary(exponentials.Xlogy, "xlogy")

@@ -28,10 +28,13 @@ as they bypass version tracking in PyTorch.
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, Callable
+
+import numpy as np
 
 from minitorch.backend import array_module
 from minitorch.ops.geometry import Padding, Pair
+from minitorch.parallel import parallel_for
 from minitorch.tensor import Tensor
 
 
@@ -40,7 +43,17 @@ def to_planes(images: Any) -> Any:
     """(N, C, H, W) images, or one (C, H, W) image, as C-ordered (C, H, W, N) planes; free (no
     copy) when the images came from a conv or a pool."""
     planes = (images[None] if images.ndim == 3 else images).transpose(1, 2, 3, 0)
-    return planes if planes.flags.c_contiguous else array_module(images).ascontiguousarray(planes)
+    if planes.flags.c_contiguous:
+        return planes
+    if array_module(images) is not np:
+        return array_module(images).ascontiguousarray(planes)
+    copy = np.empty(planes.shape, dtype=planes.dtype)  # a transposing copy: a block of channels per thread
+
+    def copy_channels(channels: slice) -> None:
+        copy[channels] = planes[channels]
+
+    parallel_for(copy_channels, planes.shape[0], planes.size, uses_blas=False)
+    return copy
 
 
 def to_images(planes: Any, unbatched: bool) -> Any:
@@ -53,6 +66,19 @@ def to_images(planes: Any, unbatched: bool) -> Any:
 def is_batch_innermost(x: Any) -> bool:
     """True for an (N, C, H, W) array laid out (C, H, W, N) in memory, as conv/pool outputs are."""
     return x.ndim == 4 and not x.flags.c_contiguous and x.transpose(1, 2, 3, 0).flags.c_contiguous
+
+
+# ----- splitting a pass into independent pieces -----
+def in_pieces(task: Callable[[slice], None], length: int, like: Any, work: int, uses_blas: bool = True) -> None:
+    """``task(piece)`` for slices of ``range(length)`` (channels, rows of output ...) that together
+    cover it: on the CPU one slice per thread, at once (``minitorch/parallel.py``; a single call
+    for less than ``parallel.MIN_WORK`` elements of ``work``); for arrays ``like`` on a GPU one
+    call for the whole range, which the GPU parallelises itself. BLAS runs on one thread inside
+    (``uses_blas``: matrix products; pools have none and skip pinning it)."""
+    if array_module(like) is np:
+        parallel_for(task, length, work, uses_blas)
+    else:
+        task(slice(0, length))
 
 
 # ----- padding the planes -----

@@ -11,8 +11,9 @@ the (M, C) scores instead of backpropagating through two nodes and their tempora
 """
 from __future__ import annotations
 
+import functools
 import warnings
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -225,6 +226,30 @@ class MSE(ArrayFunction):
 
 
 # ----- the functions -----
+def legacy_reduction(size_average: Optional[bool], reduce: Optional[bool], stacklevel: int = 3) -> str:
+    """The ``reduction`` that PyTorch's deprecated ``size_average`` and ``reduce`` flags mean (with its warning)."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = ("mean" if size_average else "sum") if reduce else "none"
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+        UserWarning, stacklevel=stacklevel,
+    )
+    return reduction
+
+
+def accepts_legacy_reduction(loss: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Let a loss function also take the deprecated ``size_average=``/``reduce=`` keywords (old code does)."""
+    @functools.wraps(loss)
+    def with_legacy_flags(*args: Any, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                          **kwargs: Any) -> Tensor:
+        if size_average is not None or reduce is not None:
+            kwargs["reduction"] = legacy_reduction(size_average, reduce)
+        return loss(*args, **kwargs)
+    return with_legacy_flags
+
+
+@accepts_legacy_reduction
 def cross_entropy(
     input: Tensor, target: Tensor, weight: Optional[Tensor] = None, *, ignore_index: int = -100,
     reduction: str = "mean", label_smoothing: float = 0.0,
@@ -244,6 +269,7 @@ def cross_entropy(
     return CrossEntropy.apply(input, target._data, class_weight, ignore_index, reduction, float(label_smoothing))
 
 
+@accepts_legacy_reduction
 def nll_loss(
     input: Tensor, target: Tensor, weight: Optional[Tensor] = None, *, ignore_index: int = -100,
     reduction: str = "mean",
@@ -255,6 +281,7 @@ def nll_loss(
     return NLL.apply(input, target._data, class_weight, ignore_index, reduction)
 
 
+@accepts_legacy_reduction
 def mse_loss(input: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
     """Mean (or summed) squared difference ``(input − target)²``."""
     check_reduction(reduction)

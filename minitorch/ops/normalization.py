@@ -28,35 +28,43 @@ def per_channel(values: Any, x: Any) -> Any:
 class BatchNorm(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias, mean, var, eps, batch_statistics):
+        """y = x·a + b per channel, with a = weight/σ and b = bias − mean·a: two passes over x."""
         inverse_std = 1.0 / array_module(var).sqrt(var + eps)
-        normalized = x - per_channel(mean, x)
-        normalized *= per_channel(inverse_std, x)
-        ctx.save_for_backward(normalized, weight)
-        ctx.inverse_std, ctx.batch_statistics = inverse_std, batch_statistics
-        out = normalized if weight is None else normalized * per_channel(weight, x)
-        if bias is not None:
-            out = out + per_channel(bias, x)
+        scale = inverse_std if weight is None else weight * inverse_std
+        shift = -mean * scale if bias is None else bias - mean * scale
+        out = x * per_channel(scale, x)
+        out += per_channel(shift, x)
+        ctx.save_for_backward(x, weight)
+        ctx.statistics = (mean, inverse_std, scale, batch_statistics)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         """x̂ = (x − μ)/σ, ĝ = g·w: dx = (ĝ − mean ĝ − x̂·mean(ĝ·x̂))/σ with batch statistics,
-        else dx = ĝ/σ; dw = Σ g·x̂, db = Σ g (sums over all axes but the channel)."""
-        normalized, weight = ctx.saved_tensors
+        else dx = ĝ/σ; dw = Σ g·x̂, db = Σ g (sums over all axes but the channel).
+
+        Computed from the per-channel sums Σg and Σg·(x − μ), so that dx is three passes:
+        dx = g·(w/σ) − (x − μ)·(w/σ³)·mean(g·(x − μ)) − (w/σ)·mean g.
+        """
+        x, weight = ctx.saved_tensors
+        mean, inverse_std, scale, batch_statistics = ctx.statistics
         need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
         axes = channel_axes(grad)
-        grad_normalized = grad if weight is None else grad * per_channel(weight, grad)
+        count = grad.size // grad.shape[1] if grad.size else 1
+        centered = x - per_channel(mean, x) if need_weight or (need_x and batch_statistics) else None
+        grad_sum = grad.sum(axis=axes) if need_bias or (need_x and batch_statistics) else None
+        grad_dot = (grad * centered).sum(axis=axes) if centered is not None else None  # Σ g·(x − μ)
         grad_x = None
         if need_x:
-            grad_x = grad_normalized
-            if ctx.batch_statistics:
-                grad_x = grad_normalized - grad_normalized.mean(axis=axes, keepdims=True)
-                grad_x -= normalized * (grad_normalized * normalized).mean(axis=axes, keepdims=True)
-            grad_x = grad_x * per_channel(ctx.inverse_std, grad)
+            grad_x = grad * per_channel(scale, grad)
+            if batch_statistics:
+                centered *= per_channel(scale * inverse_std * inverse_std * grad_dot / count, x)
+                grad_x -= centered
+                grad_x -= per_channel(scale * grad_sum / count, x)
         return (
             grad_x,
-            (grad * normalized).sum(axis=axes) if need_weight else None,
-            grad.sum(axis=axes) if need_bias else None,
+            grad_dot * inverse_std if need_weight else None,
+            grad_sum if need_bias else None,
             None, None, None, None,
         )
 

@@ -15,7 +15,7 @@ from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.selection import maximum, minimum
-from minitorch.sizes import Dims, normalize_dim, normalize_dims
+from minitorch.sizes import Dims, normalize_dim, normalize_dims, numpy_names
 from minitorch.tensor import Tensor
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
@@ -157,6 +157,7 @@ class MaxMinDim(ArrayFunction):
         return xp.where(positions == indices, grad, 0).astype(grad.dtype, copy=False), None, None, None
 
 
+@numpy_names
 def sum(input: Tensor, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Sum over ``dim`` (every dimension when None). Bool and integer sums give int64, as in PyTorch."""
     if dtype is not None:
@@ -166,6 +167,7 @@ def sum(input: Tensor, dim: Dims = None, keepdim: bool = False, *, dtype: Any = 
     return Sum.apply(input, normalize_dims(dim, input.ndim), keepdim)
 
 
+@numpy_names
 def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
@@ -177,6 +179,7 @@ def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, dtype: Any =
     return Mean.apply(input, normalize_dims(dim, input.ndim), keepdim)
 
 
+@numpy_names
 def var(input: Tensor, dim: Dims = None, unbiased: Optional[bool] = None, keepdim: bool = False,
         *, correction: Optional[int] = None) -> Tensor:
     """Variance with Bessel's correction by default (``correction=1``), as in PyTorch."""
@@ -192,6 +195,7 @@ def _dispersion(op: type, input: Tensor, dim: Dims, unbiased: Optional[bool], ke
     return op.apply(input, normalize_dims(dim, input.ndim), correction, keepdim)
 
 
+@numpy_names
 def std(input: Tensor, dim: Dims = None, unbiased: Optional[bool] = None, keepdim: bool = False,
         *, correction: Optional[int] = None) -> Tensor:
     """Standard deviation, the square root of :func:`var`."""
@@ -211,22 +215,26 @@ def _max_or_min(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str
     return ValuesIndices(*MaxMinDim.apply(input, axis, keepdim, largest))
 
 
+@numpy_names
 def max(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Any:
     """The largest element; ``(values, indices)`` along ``dim`` (first index among ties);
     or, given a second tensor, the elementwise maximum."""
     return _max_or_min(input, dim, keepdim, True, "max")
 
 
+@numpy_names
 def min(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Any:
     """The smallest element, or ``(values, indices)`` along ``dim`` (first index among ties)."""
     return _max_or_min(input, dim, keepdim, False, "min")
 
 
+@numpy_names
 def argmax(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
     """Index of the (first) largest element, over the flattened tensor when ``dim`` is None."""
     return _arg_max_or_min(input, dim, keepdim, "argmax")
 
 
+@numpy_names
 def argmin(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
     return _arg_max_or_min(input, dim, keepdim, "argmin")
 
@@ -254,11 +262,13 @@ def _arg_max_or_min(input: Tensor, dim: Optional[int], keepdim: bool, name: str)
     return Tensor._wrap(array_module(data).asarray(result).astype(dtypes.int64, copy=False))
 
 
+@numpy_names
 def all(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
     axis = None if dim is None else normalize_dim(dim, input.ndim)
     return Tensor._wrap(array_module(input._data).asarray(input._data.all(axis=axis, keepdims=keepdim)))
 
 
+@numpy_names
 def any(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
     axis = None if dim is None else normalize_dim(dim, input.ndim)
     return Tensor._wrap(array_module(input._data).asarray(input._data.any(axis=axis, keepdims=keepdim)))

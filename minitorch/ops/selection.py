@@ -73,8 +73,14 @@ class Where(ArrayFunction):
         )
 
 
-def where(condition: Tensor, input: Operand, other: Operand) -> Tensor:
-    """``input`` where ``condition`` holds, else ``other`` (broadcast together)."""
+def where(condition: Tensor, input: Operand = None, other: Operand = None) -> Any:
+    """``input`` where ``condition`` holds, else ``other`` (broadcast together).
+
+    ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``: one index vector per dimension.
+    """
+    if input is None and other is None:
+        data = condition._data.reshape(-1) if condition.ndim == 0 else condition._data
+        return tuple(Tensor._wrap(i.astype(dtypes.int64)) for i in array_module(data).nonzero(data))
     if condition.dtype != dtypes.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers: input decides

@@ -15,7 +15,7 @@ from minitorch.ops.broadcast import unbroadcast
 from minitorch.ops.dtype_view import view_dtype
 from minitorch.ops.layout import guard_copied_view, is_batch_innermost
 from minitorch.ops.operands import promote_operands
-from minitorch.sizes import normalize_dim, size_from_args
+from minitorch.sizes import normalize_dim, numpy_names, size_from_args
 from minitorch.tensor import Tensor
 
 
@@ -120,6 +120,7 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     return reshape(input, input.shape[:axis] + tuple(sizes) + input.shape[axis + 1:])
 
 
+@numpy_names
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     """Drop dimensions of size 1 (only ``dim`` when given)."""
     shape = input.shape
@@ -134,6 +135,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     return reshape(input, tuple(n for i, n in enumerate(shape) if i not in axes))
 
 
+@numpy_names
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``."""
     axis = normalize_dim(dim, input.ndim + 1)
@@ -287,6 +289,7 @@ class Cat(ArrayFunction):
         return tuple(grads)
 
 
+@numpy_names
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension."""
     tensors = _check_joinable("cat", tensors)
@@ -306,6 +309,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 concat = concatenate = cat
 
 
+@numpy_names
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shape tensors along a new dimension."""
     tensors = _check_joinable("stack", tensors)
@@ -332,6 +336,7 @@ def _check_joinable(name: str, tensors: Sequence[Tensor]) -> list:
     return [tensor.to(dtype) for tensor in tensors]
 
 
+@numpy_names
 def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Cut into pieces of a given size (the last may be smaller) or of the given sizes."""
     axis = normalize_dim(dim, input.ndim)
@@ -359,6 +364,7 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     return tuple(pieces)
 
 
+@numpy_names
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """Split into ``chunks`` pieces of (nearly) equal size."""
     if chunks <= 0:
@@ -367,6 +373,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     return split(input, max(1, -(-length // chunks)), dim)
 
 
+@numpy_names
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     axis = normalize_dim(dim, input.ndim)
     return tuple(squeeze(piece, axis) for piece in split(input, 1, axis))

@@ -54,7 +54,7 @@ class Gelu(Activation):
     def value(x, approximate):
         if approximate == "tanh":
             xp = array_module(x)
-            return (0.5 * x * (1 + xp.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x ** 3)))).astype(x.dtype)
+            return (0.5 * x * (1 + xp.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x * x * x)))).astype(x.dtype)
         return (x * normal_cdf(x)).astype(x.dtype, copy=False)
 
     @staticmethod
@@ -62,7 +62,7 @@ class Gelu(Activation):
         """Φ(x) + x·φ(x) (φ the normal density); for 'tanh', the derivative of ½x(1 + tanh u)."""
         xp = array_module(x)
         if approximate == "tanh":
-            t = xp.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x ** 3))
+            t = xp.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x * x * x))
             du = SQRT_2_OVER_PI * (1 + 3 * GELU_TANH_CUBIC * x * x)
             return (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du).astype(x.dtype, copy=False)
         density = xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)

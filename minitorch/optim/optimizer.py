@@ -21,7 +21,9 @@ from collections import defaultdict
 from itertools import chain
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
-from minitorch.autograd.grad_mode import enable_grad
+import numpy as np
+
+from minitorch.autograd.grad_mode import enable_grad, no_grad
 from minitorch.backend import CPU, to_device
 from minitorch.tensor import Tensor
 
@@ -50,11 +52,11 @@ class Optimizer:
             self.add_param_group(group)
 
     def __repr__(self) -> str:
-        lines = [f"{type(self).__name__} ("]
+        text = f"{type(self).__name__} ("
         for index, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {index}")
-            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
-        return "\n".join(lines + [")"])
+            text += f"\nParameter Group {index}\n"
+            text += "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")
+        return text + ")"
 
     def add_param_group(self, param_group: Dict[str, Any]) -> None:
         """Add a group of parameters with its own options (e.g. unfreezing layers while training)."""
@@ -87,6 +89,17 @@ class Optimizer:
     def step(self, closure: Optional[Callable[[], Any]] = None) -> Any:
         """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
         raise NotImplementedError
+
+    def _update_each(self, closure: Optional[Callable[[], Any]], update: Callable[..., None]) -> Any:
+        """Run ``closure``, then ``update(p, grad, state, group)`` (grad as an array) for every
+        parameter that has a gradient, outside the graph; returns the closure's loss."""
+        loss = self._evaluate(closure)
+        with no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        update(p, p.grad._data, self.state[p], group)
+        return loss
 
     def _evaluate(self, closure: Optional[Callable[[], Any]]) -> Any:
         """Run ``closure`` (which recomputes the loss and its gradients) with grad mode on."""
@@ -141,6 +154,21 @@ class Optimizer:
         self.param_groups = saved_groups
 
 
+def scalar_state(value: float) -> Tensor:
+    """A 0-d float32 tensor on the CPU: how PyTorch keeps ``step`` counters and other scalar state.
+
+    Being float32 matters: PyTorch reads such values back with ``.item()``, so e.g. ASGD's ``eta``
+    is rounded to float32 even when the parameters are float64, and so it is here.
+    """
+    return Tensor._wrap(np.array(value, dtype=np.float32))
+
+
+def check_hyperparameter(name: str, value: float, low: float = 0.0, high: float = float("inf")) -> None:
+    """A ValueError in PyTorch's words unless low ≤ value (< high)."""
+    if not low <= value or (high != float("inf") and not value < high):
+        raise ValueError(f"Invalid {name}: {value}")
+
+
 def _ordered(params: Iterable[Any]) -> List[Any]:
     """``params`` as a list; a set is refused, as its order (hence the state_dict's) varies between runs."""
     if isinstance(params, (set, frozenset)):
@@ -161,11 +189,15 @@ def _check_can_optimize(param: Any) -> None:
         )
 
 
+_FLAT_STATE = ("d", "prev_flat_grad", "old_dirs", "old_stps")  # LBFGS: vectors over all the parameters
+
+
 def _copy_state(param: Tensor, key: str, value: Any) -> Any:
     """A copy of a saved state value, with tensors moved to ``param``'s device and float dtype.
 
-    ``'step'`` counters stay on the CPU, as in PyTorch; every other state tensor must have the
-    parameter's shape, since it holds one running value per element.
+    ``'step'`` counters stay on the CPU, as in PyTorch; every other state tensor takes the
+    parameter's float dtype (so a float32 ``mu_product`` becomes float64 for float64 parameters,
+    as in PyTorch) and, unless 0-d, must have the parameter's shape.
     """
     if isinstance(value, dict):
         return {k: _copy_state(param, k, v) for k, v in value.items()}
@@ -175,7 +207,7 @@ def _copy_state(param: Tensor, key: str, value: Any) -> Any:
         return copy.deepcopy(value)
     if key == "step":
         return Tensor._wrap(to_device(value._data, CPU).copy())
-    if value.shape != param.shape:
+    if value.ndim and value.shape != param.shape and key not in _FLAT_STATE:  # 0-d values (NAdam's mu_product, ASGD's eta) are per parameter
         raise ValueError(
             f"loaded optimizer state {key!r} has shape {tuple(value.shape)}, but its parameter has "
             f"shape {tuple(param.shape)}: was the state_dict saved from a different model?"

@@ -29,6 +29,7 @@ class SGD(Optimizer):
     def __init__(
         self, params: ParamsT, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
         weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+        foreach: Optional[bool] = None, differentiable: bool = False, fused: Optional[bool] = None,
     ) -> None:
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -40,7 +41,7 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         defaults = dict(
             lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-            nesterov=nesterov, maximize=maximize,
+            nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable, fused=fused,
         )
         super().__init__(params, defaults)
 

@@ -61,7 +61,7 @@ ERRORS = {
     "pad too long": (pad((1, 2, 3, 4, 5, 6)), RuntimeError, "less than or equal to two times the input dimension",
                      True),
     "pad crops everything": (pad((-6, -6)), RuntimeError, "negative", True),
-    "pad reflect": (pad((1, 1), mode="reflect"), NotImplementedError, "mode='constant'", False),  # not implemented
+    "pad unknown mode": (pad((1, 1), mode="mirror"), NotImplementedError, "unknown padding mode 'mirror'", False),
     "batch_norm eval without statistics": (batch_norm((4, 3), training=False), RuntimeError,
                                            "needs running_mean and running_var", False),  # PyTorch crashes later
     "batch_norm statistics size": (batch_norm((2, 4), 3), RuntimeError, "running_mean should contain 4 elements not 3",
@@ -78,8 +78,8 @@ ERRORS = {
                               True),
     "Conv2d same with stride": (layer("Conv2d", 4, 4, 3, stride=2, padding="same"), ValueError,
                                 "padding='same' is not supported for strided convolutions", True),
-    "Conv2d padding_mode": (layer("Conv2d", 4, 4, 3, padding_mode="reflect"), NotImplementedError,
-                            "padding_mode='reflect'", False),  # PyTorch has it
+    "Conv2d padding_mode": (layer("Conv2d", 4, 4, 3, padding_mode="mirror"), ValueError,
+                            "padding_mode='mirror'", True),
     "BatchNorm2d of 3-d input": (apply_layer("BatchNorm2d", 3, (2, 3, 5)), ValueError,
                                  r"expected 4D input \(got 3D input\)", True),
     "BatchNorm1d of 4-d input": (apply_layer("BatchNorm1d", 3, (2, 3, 5, 5)), ValueError,

@@ -52,7 +52,19 @@ class Conv2d(Module):
             reset_bias(self.bias, self.weight)
 
     def forward(self, input: Tensor) -> Tensor:
+        if self.padding_mode != "zeros":  # pad by copying pixels first, then convolve without padding
+            padded = F.pad(input, self._padding_amounts(), mode=self.padding_mode)
+            return F.conv2d(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+    def _padding_amounts(self) -> tuple:
+        """F.pad's (left, right, top, bottom) for ``padding`` (an int pair, or 'same': the odd one after)."""
+        if self.padding == "valid":
+            return (0, 0, 0, 0)
+        if self.padding == "same":
+            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
+            return (totals[1] // 2, totals[1] - totals[1] // 2, totals[0] // 2, totals[0] - totals[0] // 2)
+        return (self.padding[1], self.padding[1], self.padding[0], self.padding[0])
 
     def extra_repr(self) -> str:
         """PyTorch's text: settings left at their defaults are not printed."""
@@ -65,6 +77,8 @@ class Conv2d(Module):
             text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
         return text
 
 
@@ -81,5 +95,6 @@ def _check_arguments(in_channels: int, out_channels: int, groups: int, padding: 
             raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
         if padding == "same" and pair(stride, "stride") != (1, 1):
             raise ValueError("padding='same' is not supported for strided convolutions")
-    if padding_mode != "zeros":
-        raise NotImplementedError(f"Conv2d: minitorch pads with zeros only, got padding_mode={padding_mode!r}")
+    modes = ["zeros", "reflect", "replicate", "circular"]
+    if padding_mode not in modes:
+        raise ValueError(f"padding_mode must be one of {modes}, but got padding_mode='{padding_mode}'")

@@ -10,13 +10,21 @@ from typing import Optional
 
 from minitorch.nn import functional as F
 from minitorch.nn.module import Module
-from minitorch.ops.loss import check_reduction
+from minitorch.ops.loss import check_reduction, legacy_reduction
 from minitorch.tensor import Tensor
 
 
 class _Loss(Module):
-    def __init__(self, *, reduction: str = "mean") -> None:
+    """``reduction``: ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``.
+
+    The legacy ``size_average``/``reduce`` flags still work, with PyTorch's deprecation warning.
+    """
+
+    def __init__(self, *, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                 reduction: str = "mean") -> None:
         super().__init__()
+        if size_average is not None or reduce is not None:
+            reduction = legacy_reduction(size_average, reduce, stacklevel=4)
         check_reduction(reduction)
         self.reduction = reduction
 
@@ -24,8 +32,9 @@ class _Loss(Module):
 class _WeightedLoss(_Loss):
     """Class weights live in a buffer, so they follow ``.to(device)`` and appear in ``state_dict``."""
 
-    def __init__(self, weight: Optional[Tensor] = None, *, reduction: str = "mean") -> None:
-        super().__init__(reduction=reduction)
+    def __init__(self, weight: Optional[Tensor] = None, *, size_average: Optional[bool] = None,
+                 reduce: Optional[bool] = None, reduction: str = "mean") -> None:
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
         self.register_buffer("weight", weight)
 
 
@@ -36,9 +45,10 @@ class CrossEntropyLoss(_WeightedLoss):
     ``label_smoothing`` ε mixes the one-hot target with the uniform distribution: (1−ε)·onehot + ε/C.
     """
 
-    def __init__(self, weight: Optional[Tensor] = None, *, ignore_index: int = -100, reduction: str = "mean",
+    def __init__(self, weight: Optional[Tensor] = None, *, size_average: Optional[bool] = None,
+                 ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
-        super().__init__(weight, reduction=reduction)
+        super().__init__(weight, size_average=size_average, reduce=reduce, reduction=reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
@@ -50,8 +60,9 @@ class CrossEntropyLoss(_WeightedLoss):
 class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of log-probabilities (e.g. the output of ``LogSoftmax``)."""
 
-    def __init__(self, weight: Optional[Tensor] = None, *, ignore_index: int = -100, reduction: str = "mean") -> None:
-        super().__init__(weight, reduction=reduction)
+    def __init__(self, weight: Optional[Tensor] = None, *, size_average: Optional[bool] = None,
+                 ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean") -> None:
+        super().__init__(weight, size_average=size_average, reduce=reduce, reduction=reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:

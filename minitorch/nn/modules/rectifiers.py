@@ -146,12 +146,18 @@ class _InplaceOnly(Module):
 class Hardsigmoid(_InplaceOnly):
     """clip(x/6 + 1/2, 0, 1)."""
 
+    def extra_repr(self) -> str:  # PyTorch prints no settings for it
+        return ""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.hardsigmoid(input, self.inplace)
 
 
 class Hardswish(_InplaceOnly):
     """x · hardsigmoid(x)."""
+
+    def extra_repr(self) -> str:  # PyTorch prints no settings for it
+        return ""
 
     def forward(self, input: Tensor) -> Tensor:
         return F.hardswish(input, self.inplace)

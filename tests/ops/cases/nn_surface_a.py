@@ -137,3 +137,90 @@ CASES += [
     OpCase("F_local_response_norm_even", lambda lib, x: F(lib).local_response_norm(x, 2, alpha=0.5),
            unary((1, 3, 2, 2))),
 ]
+
+
+# ----- convolutions, pooling, resampling -----
+def _unpool(lib, x):
+    pooled, indices = F(lib).max_pool2d(x, 2, return_indices=True)
+    return F(lib).max_unpool2d(pooled * 2, indices, 2)
+
+
+CASES += [
+    OpCase("F_conv_transpose2d", lambda lib, x, w, b: F(lib).conv_transpose2d(x, w, b),
+           args(floats((2, 3, 3, 2)), floats((3, 2, 2, 2)), floats((2,)))),
+    OpCase("F_conv_transpose2d_strided", lambda lib, x, w: F(lib).conv_transpose2d(
+        x, w, stride=2, padding=1, output_padding=1), args(floats((1, 2, 3, 3)), floats((2, 3, 3, 3))),
+        rtol=1e-6),
+    OpCase("F_conv_transpose2d_groups_dilation", lambda lib, x, w, b: F(lib).conv_transpose2d(
+        x, w, b, stride=(2, 1), padding=(0, 1), output_padding=(1, 0), groups=2, dilation=(1, 2)),
+        args(floats((2, 4, 2, 3)), floats((4, 1, 2, 2)), floats((2,))), rtol=1e-6),
+    OpCase("F_conv_transpose2d_unbatched", lambda lib, x, w: F(lib).conv_transpose2d(x, w, stride=3),
+           args(floats((2, 2, 2)), floats((2, 1, 2, 3)))),
+    OpCase("F_conv_transpose1d", lambda lib, x, w, b: F(lib).conv_transpose1d(x, w, b, stride=2, padding=1,
+                                                                               output_padding=1),
+           args(floats((2, 3, 4)), floats((3, 2, 3)), floats((2,)))),
+    OpCase("F_conv1d", lambda lib, x, w, b: F(lib).conv1d(x, w, b, stride=2, padding=1, dilation=2),
+           args(floats((2, 3, 7)), floats((4, 3, 2)), floats((4,)))),
+    OpCase("F_conv1d_same", lambda lib, x, w: F(lib).conv1d(x, w, padding="same"),
+           args(floats((3, 5)), floats((2, 3, 3)))),
+    OpCase("F_adaptive_avg_pool2d", lambda lib, x: F(lib).adaptive_avg_pool2d(x, (2, 3)), unary((2, 2, 5, 4))),
+    OpCase("F_adaptive_avg_pool2d_global", lambda lib, x: F(lib).adaptive_avg_pool2d(x, 1), unary((2, 3, 3, 3))),
+    OpCase("F_adaptive_avg_pool2d_up", lambda lib, x: F(lib).adaptive_avg_pool2d(x, (4, None)), unary((2, 3, 2))),
+    OpCase("F_adaptive_avg_pool1d", lambda lib, x: F(lib).adaptive_avg_pool1d(x, 3), unary((2, 2, 7))),
+    OpCase("F_adaptive_max_pool2d", lambda lib, x: F(lib).adaptive_max_pool2d(x, (2, 3)),
+           unary((2, 2, 5, 4), distinct=True)),
+    OpCase("F_adaptive_max_pool2d_indices", lambda lib, x: F(lib).adaptive_max_pool2d(x, 2, return_indices=True),
+           unary((1, 2, 3, 3), distinct=True)),
+    OpCase("F_adaptive_max_pool2d_ties", lambda lib, x: F(lib).adaptive_max_pool2d(x, 2, return_indices=True),
+           args(hnp.arrays(np.float64, (1, 2, 3, 3), elements=st.sampled_from([-1.0, 0.0, 1.0]))),
+           gradcheck=False),
+    OpCase("F_max_unpool2d", _unpool, unary((2, 2, 4, 4), distinct=True)),
+    OpCase("F_max_pool1d", lambda lib, x: F(lib).max_pool1d(x, 3, stride=2, padding=1), unary((2, 3, 6),
+                                                                                            distinct=True)),
+    OpCase("F_avg_pool1d", lambda lib, x: F(lib).avg_pool1d(x, 3, stride=2, padding=1, count_include_pad=False),
+           unary((2, 3, 6))),
+    OpCase("F_lp_pool2d", lambda lib, x: F(lib).lp_pool2d(x, 2.0, 2), unary((1, 2, 4, 4), min_value=0.5)),
+    OpCase("F_lp_pool2d_p3", lambda lib, x: F(lib).lp_pool2d(x, 3, (2, 1), stride=1), unary((1, 2, 3, 3),
+                                                                                           min_value=0.5)),
+    OpCase("F_interpolate_nearest", lambda lib, x: F(lib).interpolate(x, scale_factor=2), unary((1, 2, 2, 3))),
+    OpCase("F_interpolate_nearest_size", lambda lib, x: F(lib).interpolate(x, size=(5, 2)), unary((2, 1, 3, 4))),
+    OpCase("F_interpolate_nearest_exact", lambda lib, x: F(lib).interpolate(x, size=(5, 7), mode="nearest-exact"),
+           unary((1, 2, 3, 4))),
+    OpCase("F_interpolate_bilinear", lambda lib, x: F(lib).interpolate(x, size=(5, 7), mode="bilinear"),
+           unary((1, 2, 3, 4))),
+    OpCase("F_interpolate_bilinear_corners", lambda lib, x: F(lib).interpolate(
+        x, scale_factor=(1.5, 2.5), mode="bilinear", align_corners=True), unary((1, 2, 3, 2))),
+    OpCase("F_interpolate_bilinear_scale", lambda lib, x: F(lib).interpolate(
+        x, scale_factor=1.7, mode="bilinear", align_corners=False), unary((2, 1, 3, 3))),
+    OpCase("F_interpolate_bilinear_down", lambda lib, x: F(lib).interpolate(x, size=(2, 1), mode="bilinear"),
+           unary((1, 1, 5, 4))),
+    OpCase("F_interpolate_linear", lambda lib, x: F(lib).interpolate(x, size=7, mode="linear", align_corners=True),
+           unary((2, 2, 3))),
+    OpCase("F_interpolate_area", lambda lib, x: F(lib).interpolate(x, size=(2, 3), mode="area"),
+           unary((1, 2, 5, 4))),
+    OpCase("F_pixel_shuffle", lambda lib, x: F(lib).pixel_shuffle(x, 2), unary((2, 8, 2, 3))),
+    OpCase("F_pixel_unshuffle", lambda lib, x: F(lib).pixel_unshuffle(x, 2), unary((1, 2, 4, 2))),
+    OpCase("F_channel_shuffle", lambda lib, x: F(lib).channel_shuffle(x, 2), unary((2, 6, 2))),
+]
+
+
+# ----- padding modes -----
+CASES += [
+    OpCase("F_pad_reflect", lambda lib, x: F(lib).pad(x, (1, 2, 2, 0), mode="reflect"), unary((2, 2, 3, 4))),
+    OpCase("F_pad_reflect_1d", lambda lib, x: F(lib).pad(x, (2, 1), mode="reflect"), unary((2, 3, 3))),
+    OpCase("F_pad_replicate", lambda lib, x: F(lib).pad(x, (3, 1, 0, 2), mode="replicate"), unary((1, 2, 2, 3))),
+    OpCase("F_pad_replicate_1d", lambda lib, x: F(lib).pad(x, (1, 3), mode="replicate"), unary((3, 2))),
+    OpCase("F_pad_circular", lambda lib, x: F(lib).pad(x, (2, 1, 1, 2), mode="circular"), unary((2, 1, 2, 3))),
+    OpCase("F_pad_circular_1d", lambda lib, x: F(lib).pad(x, (3, 3), mode="circular"), unary((1, 2, 3))),
+]
+
+
+# ----- unfold / fold -----
+CASES += [
+    OpCase("F_unfold", lambda lib, x: F(lib).unfold(x, 2), unary((2, 2, 3, 4))),
+    OpCase("F_unfold_all", lambda lib, x: F(lib).unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
+           unary((1, 2, 4, 5))),
+    OpCase("F_fold", lambda lib, x: F(lib).fold(x, (3, 4), 2), unary((2, 8, 6))),
+    OpCase("F_fold_all", lambda lib, x: F(lib).fold(x, (4, 5), (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
+           unary((1, 12, 9))),
+]
