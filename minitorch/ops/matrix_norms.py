@@ -1,8 +1,8 @@
-"""Norms, ``torch.linalg`` style: ``vector_norm`` (any order over any dims), ``matrix_norm``
-(Frobenius, nuclear, spectral, and the 1/∞ operator norms) and ``norm``, which picks one.
+"""Norms, ``torch.linalg`` style: ``matrix_norm`` (Frobenius, nuclear, spectral, and the 1/∞
+operator norms), ``norm``, which picks a vector or a matrix norm, and ``cdist``.
 
-Each is a composition of differentiable ops (``abs``, ``pow``, ``sum``, ``max``, ``svdvals``),
-so its gradient comes from theirs.
+Each is a composition of differentiable ops (``abs``, ``sum``, ``max``, ``svdvals`` and the one
+``vector_norm`` of ``ops/norms.py``), so its gradient comes from theirs.
 """
 from __future__ import annotations
 
@@ -10,26 +10,13 @@ import math
 from typing import Any, Optional, Sequence, Union
 
 from minitorch.ops.decompositions import svdvals
-from minitorch.autograd.function import ArrayFunction
+from minitorch.ops.norms import vector_norm
 from minitorch.ops.reduce import max as max_, min as min_, sum as sum_
 from minitorch.ops.shape import permute
-from minitorch.sizes import normalize_dim, normalize_dims
+from minitorch.sizes import normalize_dim
 from minitorch.tensor import Tensor
 
 Dims = Union[None, int, Sequence[int]]
-
-
-class CountNonzero(ArrayFunction):
-    """The 0-"norm": how many elements are nonzero. Piecewise constant: in the graph (as in
-    PyTorch), but it sends no gradient back."""
-
-    @staticmethod
-    def forward(ctx, x, dims, keepdim):
-        return (x != 0).sum(axis=dims, keepdims=keepdim).astype(x.dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return None, None, None
 
 
 def _extreme(x: Tensor, dims: Optional[tuple], keepdim: bool, largest: bool) -> Tensor:
@@ -45,30 +32,6 @@ def _extreme(x: Tensor, dims: Optional[tuple], keepdim: bool, largest: bool) -> 
     if keepdim:
         out = out.reshape(tuple(1 if d in dims else n for d, n in enumerate(x.shape)))
     return out
-
-
-def vector_norm(x: Tensor, ord: float = 2, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """(Σ |x|^ord)^(1/ord) over ``dim`` (all elements when None); ord ∞/−∞: max/min |x|; 0: count of nonzeros."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"linalg.vector_norm(): argument 'x' must be Tensor, not {type(x).__name__}")
-    if dtype is not None:
-        x = x.to(dtype)
-    if x._data.dtype.kind != "f":
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point tensor as input. Got {x.dtype}")
-    dims = normalize_dims(dim, x.ndim)
-    if x.numel() == 0 and ord in (math.inf, -math.inf) or (ord < 0 and x.numel() == 0):
-        raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor "
-                           "because the operation does not have an identity")
-    magnitude = x.abs()
-    if ord == math.inf or ord == -math.inf:
-        return _extreme(magnitude, dims, keepdim, ord > 0)
-    if ord == 0:
-        return CountNonzero.apply(x, dims, keepdim)
-    if ord == 1:
-        return sum_(magnitude, dims, keepdim)
-    if ord == 2:
-        return sum_(x * x, dims, keepdim).sqrt()
-    return sum_(magnitude ** ord, dims, keepdim) ** (1.0 / ord)
 
 
 def matrix_norm(A: Tensor, ord: Union[str, float] = "fro", dim: tuple = (-2, -1), keepdim: bool = False,

@@ -48,13 +48,13 @@ class VectorNorm(ArrayFunction):
         """d‖x‖ₚ/dxᵢ = sign(xᵢ)·|xᵢ|ᵖ⁻¹ / ‖x‖ᵖ⁻¹ (0 where ‖x‖ = 0); p = ±∞: shared by the extreme |xᵢ|."""
         x, norm = ctx.saved_tensors
         xp, ord = array_module(x), ctx.ord
+        if ord == 0:  # a count of nonzeros: piecewise constant, and PyTorch sends no gradient back
+            return None, None, None, None
         size, sign = xp.abs(x), xp.sign(x)
         with np.errstate(divide="ignore", invalid="ignore"):
             if ord in (math.inf, -math.inf):
                 hits = size == norm
                 slope = sign * hits / hits.sum(axis=ctx.axes, keepdims=True)
-            elif ord == 0:
-                slope = xp.zeros_like(x)
             elif ord == 1:
                 slope = sign
             elif ord == 2:
