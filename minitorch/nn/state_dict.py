@@ -106,7 +106,7 @@ def _owners(module: Any) -> Dict[str, Tuple[Any, str]]:
 def _assign(owner: Tuple[Any, str], target: Tensor, value: Any, key: str) -> Optional[str]:
     """Put ``value`` itself in ``target``'s place (a Parameter keeps ``requires_grad``)."""
     module, name = owner
-    value = value if isinstance(value, Tensor) else Tensor(np.asarray(value))
+    value = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value))
     if value.shape != target.shape:
         return (
             f"size mismatch for {key}: copying a param with shape {_torch_size(value.shape)} from checkpoint, "
