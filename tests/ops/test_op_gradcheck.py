@@ -8,13 +8,14 @@ from hypothesis import strategies as st
 import minitorch
 from minitorch.testing import as_leaf
 from tests import fakecuda
-from tests.ops.cases import CASES
+from tests.ops.cases import CASES, skip_known_device_bugs
 
 CHECKED = [case for case in CASES if case.gradcheck]
 
 
 @pytest.mark.parametrize("case", CHECKED, ids=str)
 def test_gradcheck(case, backend):
+    skip_known_device_bugs(case, backend)
     @settings(max_examples=fakecuda.examples(case.examples or 10),
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(data=st.data())

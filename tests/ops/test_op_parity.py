@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import fakecuda
-from tests.ops.cases import CASES
+from tests.ops.cases import CASES, skip_known_device_bugs
 from tests.parity import check_parity
 
 torch = pytest.importorskip("torch")
@@ -17,6 +17,7 @@ torch = pytest.importorskip("torch")
                             "ignore:.*degrees of freedom",  # the empty and one-element cases
                             "ignore:Using padding='same'")  # PyTorch's note on its own padded copy
 def test_matches_pytorch(case, backend):
+    skip_known_device_bugs(case, backend)
     @settings(max_examples=fakecuda.examples(case.examples or 15),
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(data=st.data())
