@@ -107,21 +107,21 @@ class ConvTranspose2d(Module):
         """The output_padding that gives ``output_size`` (the last dims of it), or the layer's own."""
         if output_size is None:
             return self.output_padding
-        n = self.spatial_dims
-        wanted = list(output_size)[-n:]
-        if len(list(output_size)) not in (n, n + 1, n + 2):
-            raise ValueError(f"ConvTranspose{n}D: for {input.ndim}D input, output_size must have {n} or {n + 2} "
+        dims = self.spatial_dims
+        wanted = list(output_size)[-dims:]
+        if len(list(output_size)) not in (dims, dims + 1, dims + 2):
+            raise ValueError(f"ConvTranspose{dims}D: for {input.ndim}D input, output_size must have {dims} or {dims + 2} "
                              f"elements (got {len(list(output_size))})")
-        smallest = transposed_output_size(tuple(input.shape[-n:]) + (1,) * (2 - n), self.kernel_size + (1,) * (2 - n),
-                                          self.stride + (1,) * (2 - n), self.padding + (0,) * (2 - n),
-                                          (0, 0), self.dilation + (1,) * (2 - n))[:n]
+        smallest = transposed_output_size(tuple(input.shape[-dims:]) + (1,) * (2 - dims), self.kernel_size + (1,) * (2 - dims),
+                                          self.stride + (1,) * (2 - dims), self.padding + (0,) * (2 - dims),
+                                          (0, 0), self.dilation + (1,) * (2 - dims))[:dims]
         extra = []
-        for d in range(n):
+        for d in range(dims):
             largest = smallest[d] + self.stride[d] - 1
             if not smallest[d] <= wanted[d] <= largest:
                 raise ValueError(f"requested an output size of {wanted}, but valid sizes range from "
                                  f"{list(smallest)} to {[s + st - 1 for s, st in zip(smallest, self.stride)]} "
-                                 f"(for an input of {list(input.shape[-n:])})")
+                                 f"(for an input of {list(input.shape[-dims:])})")
             extra.append(wanted[d] - smallest[d])
         return tuple(extra)
 
