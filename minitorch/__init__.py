@@ -73,7 +73,6 @@ from minitorch.threads import get_num_threads, set_num_threads
 
 # ----- tensor surface B: legacy spellings, sampling, modes, devices, dtypes, linear algebra -----
 import builtins as _builtins  # noqa: E402  (the names below shadow int, float and bool)
-import importlib as _importlib  # noqa: E402
 
 from minitorch import accelerator, autograd, backends, functional, linalg, random  # noqa: E402,F401
 from minitorch.autograd import Variable, inference_mode, is_inference_mode_enabled  # noqa: E402,F401
@@ -103,14 +102,6 @@ bfloat16 = dtypes.bfloat16
     maximum, minimum, cat, stack, sum, mean, cross))
 
 
-def __getattr__(name: str) -> object:
-    """``minitorch.utils`` on first use (PEP 562): utils.data imports the package root, so an
-    eager import here would run in a circle."""
-    if name == "utils":
-        return _importlib.import_module("minitorch.utils")
-    raise AttributeError(f"module 'minitorch' has no attribute {name!r}")
-
-
 def is_floating_point(input: Tensor) -> "_builtins.bool":
     return input.is_floating_point()
 
@@ -134,18 +125,16 @@ int32 = int = dtypes.int32
 int64 = long = dtypes.int64
 bool = dtypes.bool_
 
-from minitorch import datasets, io, transforms, utils  # noqa: E402  (torchvision's datasets, transforms, io; torch.utils)
+# torchvision's datasets, transforms and io; torch.utils; the instruments (profiler, graph drawing)
+from minitorch import datasets, io, profiler, transforms, utils, viz  # noqa: E402,F401
 
 __version__ = "0.1.0"
 
 
-def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821
+def is_tensor(obj: object) -> "_builtins.bool":
     return isinstance(obj, Tensor)
 
 
-def numel(input: Tensor) -> "builtins.int":  # noqa: F821
+def numel(input: Tensor) -> "_builtins.int":
     return input.numel()
 
-
-# ----- instruments: see inside (profiler, graph drawing, utils.summary; autograd's anomaly/shadow/ledger) -----
-from minitorch import autograd, profiler, utils, viz  # noqa: E402,F401
