@@ -13,7 +13,7 @@ op's forward and backward side by side), ``nn/``, ``optim/``, ``utils/data``, ``
 from minitorch import cuda, distributed, dtypes, nn, optim, tensor_methods  # noqa: F401  (tensor_methods attaches Tensor's op methods)
 from minitorch.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitorch.autograd.function import Function
-from minitorch.autograd.gradcheck import gradcheck
+from minitorch.autograd.gradcheck import gradcheck, gradgradcheck
 from minitorch.backend import device
 from minitorch.creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like,

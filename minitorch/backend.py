@@ -68,10 +68,24 @@ def cuda_is_available() -> bool:
         return False
 
 
-def array_module(array: Any) -> ModuleType:
-    """``numpy`` for NumPy arrays and scalars, ``cupy`` for CuPy arrays."""
+_tensor_type: Optional[type] = None
+_tensor_namespace: Optional[Callable[[ModuleType], Any]] = None
+
+
+def register_tensor_namespace(tensor_type: type, namespace_for: Callable[[ModuleType], Any]) -> None:
+    """Let ``array_module(tensor)`` return ``namespace_for(module of its array)``: NumPy's names for
+    differentiable ops, which backward formulas use under ``create_graph`` (``ops/namespace.py``)."""
+    global _tensor_type, _tensor_namespace
+    _tensor_type, _tensor_namespace = tensor_type, namespace_for
+
+
+def array_module(array: Any) -> Any:
+    """``numpy`` for NumPy arrays and scalars, ``cupy`` for CuPy arrays; for a Tensor, the namespace
+    of differentiable ops with NumPy's names (a backward formula running under ``create_graph``)."""
     if isinstance(array, (np.ndarray, np.generic)):
         return np
+    if _tensor_type is not None and isinstance(array, _tensor_type):
+        return _tensor_namespace(array_module(array._data))
     if _cupy is None:
         if type(array).__module__ != "cupy":  # not a CuPy array: no reason to import CuPy
             return np

@@ -68,7 +68,7 @@ class Tensor:
     def _init(self, data: Any, requires_grad: bool) -> None:
         if isinstance(data, np.generic):
             data = np.asarray(data)
-        elif not isinstance(data, np.ndarray) and array_module(data) is np:
+        elif not isinstance(data, np.ndarray) and (isinstance(data, Tensor) or array_module(data) is np):
             raise TypeError(
                 f"Tensor._wrap() wraps a NumPy or CuPy array, got {type(data).__name__}; "
                 "use minitorch.tensor(data) to build a tensor from Python data"

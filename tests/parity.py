@@ -91,3 +91,51 @@ def backward_both(ours: Any, theirs: Any, rng: np.random.Generator) -> None:
     upstream = rng.standard_normal(tuple(theirs.shape)).astype(np.float64)
     ours.backward(minitorch.tensor(upstream.astype(ours.dtype)))
     theirs.backward(torch.tensor(upstream, dtype=theirs.dtype))
+
+
+def check_double_backward(fn: Callable[..., Any], inputs: Sequence[Any], grads: Sequence[bool],
+                          rng: np.random.Generator, device: str = "cpu", rtol: Optional[float] = None,
+                          atol: Optional[float] = None) -> None:
+    """Second-order parity: the gradient of ``Σ w·g`` with respect to the inputs *and* the upstream
+    gradients ``v``, where ``g = vᵀ·∂fn/∂inputs`` comes from ``grad(..., create_graph=True)`` and
+    ``v``, ``w`` are random. That is every Hessian-vector product the op's double backward owes."""
+    ours, theirs = leaves_both(inputs, grads, device)
+    our_outputs, their_outputs = flat(fn(minitorch, *ours)), flat(fn(torch, *theirs))
+    differentiable = [i for i, out in enumerate(their_outputs) if out.requires_grad]
+    wanted = [i for i, t in enumerate(theirs) if isinstance(t, torch.Tensor) and t.requires_grad]
+    if not differentiable or not wanted:
+        return
+    upstream = [rng.standard_normal(tuple(their_outputs[i].shape)) for i in differentiable]
+    their_v = [torch.tensor(u, dtype=their_outputs[i].dtype, requires_grad=True)
+               for u, i in zip(upstream, differentiable)]
+    our_v = [minitorch.tensor(u, dtype=our_outputs[i].dtype, device=device, requires_grad=True)
+             for u, i in zip(upstream, differentiable)]
+    their_g = torch.autograd.grad([their_outputs[i] for i in differentiable], [theirs[i] for i in wanted],
+                                  their_v, create_graph=True, allow_unused=True)
+    our_g = minitorch.autograd.grad([our_outputs[i] for i in differentiable], [ours[i] for i in wanted],
+                                    our_v, create_graph=True, allow_unused=True)
+    for k, (mine, reference) in enumerate(zip(our_g, their_g)):
+        if reference is not None:
+            assert mine is not None, f"first gradient of input {wanted[k]}: missing"
+            assert_close(mine, reference, rtol=rtol, atol=atol, msg=f"first gradient of input {wanted[k]}")
+    second = [(k, rng.standard_normal(tuple(g.shape))) for k, g in enumerate(their_g)
+              if g is not None and g.requires_grad]
+    if not second:
+        return
+    their_total = sum((their_g[k] * torch.tensor(w, dtype=their_g[k].dtype)).sum() for k, w in second)
+    our_total = sum((our_g[k] * minitorch.tensor(w, dtype=our_g[k].dtype, device=device)).sum()
+                    for k, w in second if our_g[k] is not None and our_g[k].requires_grad)
+    targets_theirs = [theirs[i] for i in wanted] + their_v
+    targets_ours = [ours[i] for i in wanted] + our_v
+    their_h = torch.autograd.grad(their_total, targets_theirs, allow_unused=True)
+    if not isinstance(our_total, minitorch.Tensor):  # no first gradient has a history in minitorch
+        our_h = [None] * len(targets_ours)
+    else:
+        our_h = minitorch.autograd.grad(our_total, targets_ours, allow_unused=True)
+    names = [f"input {i}" for i in wanted] + [f"upstream gradient {j}" for j in range(len(our_v))]
+    for name, mine, reference, target in zip(names, our_h, their_h, targets_theirs):
+        reference = torch.zeros_like(target) if reference is None else reference
+        mine = minitorch.zeros(tuple(target.shape), dtype=getattr(minitorch, dtype_name(target))) \
+            if mine is None else mine
+        assert_close(mine.cpu() if hasattr(mine, "cpu") else mine, reference, rtol=rtol, atol=atol,
+                     msg=f"second derivative with respect to {name}")

@@ -1,4 +1,10 @@
-"""The user-facing autograd calls: ``backward`` and ``grad``."""
+"""The user-facing autograd calls: ``backward`` and ``grad``.
+
+``create_graph=True`` records the backward pass itself, so the gradients it returns (or leaves in
+``.grad``) have a ``grad_fn`` and can be differentiated again: Hessians, gradient penalties,
+Newton's method. ``retain_graph`` then defaults to True, as in PyTorch. ``is_grads_batched`` is
+not supported.
+"""
 from __future__ import annotations
 
 from typing import Any, Optional, Sequence, Union
@@ -16,8 +22,9 @@ def _as_list(value: Any) -> list:
     return [value] if isinstance(value, Tensor) else list(value)
 
 
-def _seed_gradients(outputs: list, gradients: list) -> list:
-    """The gradient each output starts from: given, or 1 for a scalar output."""
+def _seed_gradients(outputs: list, gradients: list, create_graph: bool = False) -> list:
+    """The gradient each output starts from: given, or 1 for a scalar output; arrays, or Tensors
+    (which may themselves require grad, as in a Hessian-vector product) with ``create_graph``."""
     seeds = []
     for i, output in enumerate(outputs):
         if not output.requires_grad:
@@ -31,56 +38,81 @@ def _seed_gradients(outputs: list, gradients: list) -> list:
                     f"grad can be implicitly created only for scalar outputs; this output has shape "
                     f"{list(output.shape)}: pass backward(gradient=...) of that shape"
                 )
-            seeds.append(array_module(output._data).ones_like(output._data))
+            ones = array_module(output._data).ones_like(output._data)
+            seeds.append(Tensor._wrap(ones) if create_graph else ones)
+            continue
+        if create_graph:
+            seeds.append(gradient if isinstance(gradient, Tensor) else Tensor._wrap(gradient))
+            _check_seed_shape(i, seeds[-1], output)
             continue
         gradient = gradient._data if isinstance(gradient, Tensor) else gradient
-        if gradient.shape != output.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {list(gradient.shape)} and output[{i}] "
-                f"has a shape of {list(output.shape)}."
-            )
+        _check_seed_shape(i, gradient, output)
         seeds.append(gradient)
     return seeds
 
 
-def _check_create_graph(create_graph: bool) -> None:
-    if create_graph:
-        raise NotImplementedError(
-            "create_graph=True (higher-order gradients) is not supported: minitorch's backward "
-            "formulas run on raw arrays, outside the graph"
+def _check_seed_shape(i: int, gradient: Any, output: Tensor) -> None:
+    if tuple(gradient.shape) != tuple(output.shape):
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[{i}] has a shape of {list(gradient.shape)} and output[{i}] "
+            f"has a shape of {list(output.shape)}."
         )
+
+
+def _retain(retain_graph: Optional[bool], create_graph: bool) -> bool:
+    return create_graph if retain_graph is None else bool(retain_graph)
 
 
 def backward(tensors: Tensors, grad_tensors: Optional[Tensors] = None, retain_graph: Optional[bool] = None,
              create_graph: bool = False, inputs: Optional[Tensors] = None) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs``)."""
-    _check_create_graph(create_graph)
     outputs = _as_list(tensors)
-    seeds = _seed_gradients(outputs, _as_list(grad_tensors) if not isinstance(grad_tensors, Tensor) else [grad_tensors])
+    given = _as_list(grad_tensors) if not isinstance(grad_tensors, Tensor) else [grad_tensors]
+    seeds = _seed_gradients(outputs, given, create_graph)
+    retain = _retain(retain_graph, create_graph)
     if inputs is None:
-        run_backward(outputs, seeds, retain_graph=bool(retain_graph))
+        run_backward(outputs, seeds, retain_graph=retain, create_graph=create_graph)
         return
     wanted = _as_list(inputs)
-    grads = run_backward(outputs, seeds, retain_graph=bool(retain_graph), inputs=wanted)
+    grads = run_backward(outputs, seeds, retain_graph=retain, inputs=wanted, create_graph=create_graph)
     for tensor, grad in zip(wanted, grads):
-        if grad is not None:
-            tensor.grad = Tensor._wrap(grad.copy()) if tensor.grad is None else tensor.grad + Tensor._wrap(grad)
+        if grad is None:
+            continue
+        if not create_graph:
+            grad = Tensor._wrap(grad.copy() if tensor.grad is None else grad)
+        tensor.grad = grad if tensor.grad is None else tensor.grad + grad
 
 
 def grad(outputs: Tensors, inputs: Tensors, grad_outputs: Optional[Tensors] = None,
          retain_graph: Optional[bool] = None, create_graph: bool = False,
-         allow_unused: bool = False) -> tuple:
-    """The gradients of ``outputs`` with respect to ``inputs``, returned (no ``.grad`` is touched)."""
-    _check_create_graph(create_graph)
+         allow_unused: Optional[bool] = None, is_grads_batched: bool = False,
+         materialize_grads: bool = False) -> tuple:
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (no ``.grad`` is touched).
+
+    ``allow_unused``: an input the outputs do not depend on gets None instead of an error;
+    ``materialize_grads`` gives it zeros instead (and implies ``allow_unused``).
+    """
+    if is_grads_batched:
+        raise NotImplementedError("autograd.grad(is_grads_batched=True) is not supported by minitorch")
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
     outputs, wanted = _as_list(outputs), _as_list(inputs)
     for i, tensor in enumerate(wanted):
         if not tensor.requires_grad:
             raise RuntimeError(f"One of the differentiated Tensors (input {i}) does not require grad")
-    seeds = _seed_gradients(outputs, _as_list(grad_outputs) if not isinstance(grad_outputs, Tensor) else [grad_outputs])
-    grads = run_backward(outputs, seeds, retain_graph=bool(retain_graph), inputs=wanted)
-    if not allow_unused and any(g is None for g in grads):
+    given = _as_list(grad_outputs) if not isinstance(grad_outputs, Tensor) else [grad_outputs]
+    seeds = _seed_gradients(outputs, given, create_graph)
+    grads = run_backward(outputs, seeds, retain_graph=_retain(retain_graph, create_graph), inputs=wanted,
+                         create_graph=create_graph)
+    if not (allow_unused or materialize_grads) and any(g is None for g in grads):
         raise RuntimeError(
             "One of the differentiated Tensors appears to not have been used in the graph. "
             "Set allow_unused=True if this is the desired behavior."
         )
-    return tuple(None if g is None else Tensor._wrap(g) for g in grads)
+    results = []
+    for tensor, g in zip(wanted, grads):
+        if g is None and materialize_grads:
+            g = array_module(tensor._data).zeros_like(tensor._data)
+        results.append(g if g is None or isinstance(g, Tensor) else Tensor._wrap(g))
+    return tuple(results)

@@ -17,6 +17,10 @@ after *all* of its gradients have arrived and been summed:
    edge — to the node that produced that input, or to a leaf.
 3. Free each node's saved tensors as soon as it has run, unless ``retain_graph=True``.
 
+With ``create_graph=True`` the same walk runs under grad mode with Tensors for gradients instead
+of arrays: each node's backward is then recorded as ops of its own (``Function._backward_graph``),
+so the gradients it returns have a ``grad_fn`` and can be differentiated again.
+
 What happens at a leaf depends on the caller: ``backward()`` accumulates into ``leaf.grad``
 (:class:`AccumulateIntoLeaves`); ``autograd.grad()`` collects the gradients of the tensors it
 was asked about and touches no ``.grad`` (:class:`CaptureGradients`).
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional, Sequence
 
+from minitorch.autograd import grad_mode
 from minitorch.autograd.function import Function
 from minitorch.autograd.observers import OBSERVERS, observed_backward
 from minitorch.tensor import Tensor
@@ -56,14 +61,23 @@ def run_backward(
     output_grads: Sequence[Any],
     retain_graph: bool = False,
     inputs: Optional[Sequence[Tensor]] = None,
+    create_graph: bool = False,
 ) -> Optional[list]:
-    """Backpropagate ``output_grads`` (arrays) from ``outputs``.
+    """Backpropagate ``output_grads`` from ``outputs``: arrays, or Tensors with ``create_graph``.
 
     Without ``inputs``, gradients accumulate into the leaves' ``.grad`` and None is returned.
-    With ``inputs``, the gradients of those tensors are returned instead (one array or None each).
+    With ``inputs``, the gradients of those tensors are returned instead (one gradient or None each).
     """
+    if create_graph:
+        with grad_mode.enable_grad():
+            return _walk(outputs, output_grads, retain_graph, inputs, True)
+    return _walk(outputs, output_grads, retain_graph, inputs, False)
+
+
+def _walk(outputs: Sequence[Tensor], output_grads: Sequence[Any], retain_graph: bool,
+          inputs: Optional[Sequence[Tensor]], create_graph: bool) -> Optional[list]:
     order = topological_order(output.grad_fn for output in outputs if output.grad_fn is not None)
-    sink = AccumulateIntoLeaves(output_grads, order) if inputs is None else CaptureGradients(inputs)
+    sink = AccumulateIntoLeaves(output_grads, order, create_graph) if inputs is None else CaptureGradients(inputs)
     pending: dict = {}  # node -> the gradients arrived so far, one slot per output of the node
     for output, grad in zip(outputs, output_grads):
         _send(_edge_to(output), grad, pending, sink)
@@ -74,9 +88,10 @@ def run_backward(
         grads = pending.pop(node, None)
         if grads is not None:  # else no gradient reached this node
             if node._hooks:
-                grads = _run_node_hooks(node, grads)
+                grads = _run_node_hooks(node, grads, create_graph)
             sink.node_outputs(node, grads)
-            input_grads = node._run_backward(grads) if unobserved else observed_backward(node, grads)
+            input_grads = (node._run_backward(grads, create_graph) if unobserved
+                           else observed_backward(node, grads, create_graph))
             if not retain_graph:
                 node._release()
             for edge, grad in zip(node._edges, input_grads):
@@ -103,16 +118,22 @@ def _send(edge: tuple, grad: Any, pending: dict, sink: Any) -> None:
     grads[index] = grad if grads[index] is None else grads[index] + grad
 
 
-def _run_node_hooks(node: Function, grads: list) -> list:
+def _run_node_hooks(node: Function, grads: list, create_graph: bool) -> list:
     """Each hook on a node's output sees that output's gradient and may replace it."""
     grads = list(grads)
     for index, hooks in node._hooks.items():
         for hook in sorted(hooks.values(), key=_retains_grad):  # retain_grad() stores it after the others
             if grads[index] is not None:
-                replaced = hook(Tensor._wrap(grads[index]))
-                if replaced is not None:
-                    grads[index] = replaced._data
+                grads[index] = _run_hook(hook, grads[index], create_graph)
     return grads
+
+
+def _run_hook(hook: Any, grad: Any, create_graph: bool) -> Any:
+    """A tensor hook sees the gradient as a Tensor; what it returns (if anything) replaces it."""
+    replaced = hook(grad if create_graph else Tensor._wrap(grad))
+    if replaced is None:
+        return grad
+    return replaced if create_graph else replaced._data
 
 
 def _retains_grad(hook: Any) -> bool:
@@ -128,16 +149,17 @@ class AccumulateIntoLeaves:
     of this graph (``x + a`` sends one array to both), and must not change.
     """
 
-    def __init__(self, output_grads: Sequence[Any], order: list) -> None:
+    def __init__(self, output_grads: Sequence[Any], order: list, create_graph: bool = False) -> None:
         self.handed_out = {id(g) for g in output_grads}  # arrays someone else already owns
         self.post_hooks = PostAccumulateHooks(order) if Tensor._post_accumulate_hooks_exist else None
+        self.create_graph = create_graph
 
     def leaf(self, leaf: Tensor, grad: Any) -> None:
         for hook in (leaf._hooks or {}).values():
-            replaced = hook(Tensor._wrap(grad))
-            if replaced is not None:
-                grad = replaced._data
-        if leaf.grad is None:
+            grad = _run_hook(hook, grad, self.create_graph)
+        if self.create_graph:  # a gradient with history: summed out of place, as PyTorch does
+            leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+        elif leaf.grad is None:
             if id(grad) in self.handed_out or not grad.flags.owndata or not getattr(grad.flags, "writeable", True):
                 grad = grad.copy()
             self.handed_out.add(id(grad))

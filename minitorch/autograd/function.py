@@ -11,10 +11,28 @@ There are two flavours, sharing this one mechanism:
 * :class:`Function` — PyTorch's API for user-defined ops: ``forward`` and ``backward`` see Tensors.
 * :class:`ArrayFunction` — what minitorch's own ops use: ``forward`` and ``backward`` see the raw
   arrays (``numpy.ndarray`` or ``cupy.ndarray``), which keeps the per-op overhead small.
+
+Higher-order gradients (``create_graph=True``) need no second copy of any backward. Each backward
+formula is written once against ``xp = array_module(grad)``; ``array_module`` of a *Tensor* is a
+namespace of differentiable ops with NumPy's names (``minitorch/ops/namespace.py``). So the same
+formula runs two ways:
+
+* first order (the fast path, every training step): on raw arrays, recording nothing;
+* with ``create_graph=True``: on Tensors, under grad mode, so the backward's own arithmetic is
+  recorded and can itself be differentiated (:meth:`Function._backward_graph`).
+
+For that second way ``ctx.saved_tensors`` hands back Tensors wired into the graph: a saved input
+as the tensor it was (its gradient flows to where the input's would), a saved output as an output
+of this very node. A value that is neither (an index, a mask) is a constant. Ops whose backward
+is not elementwise algebra call other ops that are themselves differentiable (``Op.call``: a
+convolution's backward is a transposed convolution, a gather's a scatter), as PyTorch's
+``convolution_backward`` has a derivative of its own.
 """
 from __future__ import annotations
 
 from typing import Any, Optional
+
+import numpy as np
 
 from minitorch.autograd import grad_mode, node_names
 from minitorch.autograd.observers import OBSERVERS, observed_apply, take_pass
@@ -48,6 +66,7 @@ class Function:
     _recording = False
     _saved: tuple = ()
     _saved_versions: tuple = ()
+    _saved_origins: tuple = ()  # per saved value: ("in", i), ("out", j) or None (see _track_saved)
     _released = False
     _hooks: Optional[dict] = None
     _output_meta: tuple = ()
@@ -124,14 +143,25 @@ class Function:
             ctx._recording = True
             ctx.needs_input_grad, ctx._edges = _edges(args)
         result = cls._forward(ctx, args, arrays)
+        if isinstance(result, np.generic):  # NumPy gives scalars for 0-d results; a tensor holds arrays
+            result = _scalar_to_array(ctx, result)
         if type(result) is tuple:
             outputs = tuple(cls._wrap(ctx, value, i) for i, value in enumerate(result))
             ctx._output_meta = tuple((out._data.shape, out._data.dtype) for out in outputs)
         else:
             outputs = Tensor._from_op(result, ctx if recording else None, 0)
         if recording and ctx._saved:
-            ctx._saved_versions = cls._versions_of_saved(ctx, args, outputs)
+            cls._track_saved(ctx, args, outputs)
         return outputs
+
+    @classmethod
+    def call(cls, *args: Any) -> Any:
+        """Run this op from inside another op's backward: recorded (``apply``) when some argument is
+        a Tensor (the create_graph path), else straight on the arrays with nothing recorded."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                return cls.apply(*args)
+        return cls.forward(cls(), *args)
 
     @classmethod
     def _forward(cls, ctx: "Function", args: tuple, arrays: list) -> Any:
@@ -148,20 +178,25 @@ class Function:
         return Tensor._from_op(value, None, 0)
 
     @staticmethod
-    def _versions_of_saved(ctx: "Function", args: tuple, outputs: Any) -> tuple:
-        """Version counters of the saved inputs/outputs, to detect in-place changes later."""
-        candidates = [a for a in args if isinstance(a, Tensor)]
-        candidates += list(outputs) if type(outputs) is tuple else [outputs]
-        found = []
+    def _track_saved(ctx: "Function", args: tuple, outputs: Any) -> None:
+        """Where each saved value came from (``("in", i)``, ``("out", j)`` or None) and the version
+        counter of each saved input/output now, to detect in-place changes later."""
+        candidates = [(a, ("in", i)) for i, a in enumerate(args) if isinstance(a, Tensor)]
+        candidates += list(zip(outputs, [("out", j) for j in range(len(outputs))])) if type(outputs) is tuple \
+            else [(outputs, ("out", 0))]
+        versions, origins = [], []
         for saved in ctx._saved:
-            for tensor in candidates:  # a Function's forward saves Tensors, an ArrayFunction's arrays
+            origin = None
+            for tensor, where in candidates:  # a Function's forward saves Tensors, an ArrayFunction's arrays
                 if saved is tensor or _array_of(saved) is tensor._data:
-                    found.append((tensor._version_counter, tensor._version_counter.value))
+                    versions.append((tensor._version_counter, tensor._version_counter.value))
+                    origin = where
                     break
-        return tuple(found)
+            origins.append(origin)
+        ctx._saved_versions, ctx._saved_origins = tuple(versions), tuple(origins)
 
     # ----- running backward (called by the engine) -----
-    def _run_backward(self, grads: list) -> tuple:
+    def _run_backward(self, grads: list, create_graph: bool = False) -> tuple:
         if self._released:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time ({self.name()} was already "
@@ -176,7 +211,7 @@ class Function:
                 )
         if len(grads) > 1:
             grads = self._fill_missing(grads)
-        result = self._backward(grads)
+        result = self._backward_graph(grads) if create_graph else self._backward(grads)
         if type(result) is not tuple:
             result = (result,)
         if len(result) != len(self._edges):
@@ -198,6 +233,35 @@ class Function:
         if isinstance(result, tuple):
             return tuple(None if g is None else _array_of(g) for g in result)
         return None if result is None else _array_of(result)
+
+    def _backward_graph(self, grads: list) -> Any:
+        """``create_graph=True``: the same backward, run on Tensors under grad mode, so that what it
+        computes is recorded and can be differentiated again."""
+        saved, unpack = self._saved, self._unpack
+        self._saved, self._unpack = self._saved_in_graph(), None
+        try:
+            with grad_mode.enable_grad():
+                result = type(self).backward(self, *grads)
+        finally:
+            self._saved, self._unpack = saved, unpack
+        if isinstance(result, tuple):
+            return tuple(_as_tensor(g) for g in result)
+        return _as_tensor(result)
+
+    def _saved_in_graph(self) -> tuple:
+        """The saved values as Tensors wired into the graph: inputs as they were, outputs as outputs
+        of this node, anything else (indices, masks) as constants."""
+        values = self.saved_tensors
+        origins = self._saved_origins if len(self._saved_origins) == len(values) else (None,) * len(values)
+        wired = []
+        for value, origin in zip(values, origins):
+            if origin is not None and origin[0] == "out":
+                value = Tensor._from_op(_array_of(value), self, origin[1])
+            elif origin is not None and not isinstance(value, Tensor) and self._edges[origin[1]] is not None:
+                node, index = self._edges[origin[1]]
+                value = node if isinstance(node, Tensor) else Tensor._from_op(value, node, index)
+            wired.append(_as_tensor(value))
+        return tuple(wired)
 
     def _release(self) -> None:
         self._saved = ()
@@ -237,6 +301,22 @@ def _edges(args: tuple) -> tuple:
 
 def _array_of(value: Any) -> Any:
     return value._data if isinstance(value, Tensor) else value
+
+
+def _scalar_to_array(ctx: Function, scalar: np.generic) -> np.ndarray:
+    """A 0-d array in place of a NumPy scalar result, also where ``forward`` saved the scalar (so a
+    saved output is still recognised as the output)."""
+    array = np.asarray(scalar)
+    if ctx._saved:
+        ctx._saved = tuple(array if saved is scalar else saved for saved in ctx._saved)
+    return array
+
+
+def _as_tensor(value: Any) -> Any:
+    """A raw array as a constant Tensor; Tensors, numbers and None as they are."""
+    if isinstance(value, Tensor) or not hasattr(value, "dtype") or not hasattr(value, "shape"):
+        return value
+    return Tensor._wrap(value)
 
 
 def _raise_device_mismatch(op: type, a: Any, b: Any) -> None:

@@ -22,7 +22,6 @@ from typing import Any, Callable, Sequence, Union
 import numpy as np
 
 from minitorch.autograd import grad_mode
-from minitorch.backend import array_module
 from minitorch.autograd.api import grad
 from minitorch.backend import array_module
 from minitorch.tensor import Tensor
@@ -76,6 +75,53 @@ def gradcheck(
                     return False
                 raise GradcheckError(report)
     return True
+
+
+def gradgradcheck(
+    func: Callable[..., Any],
+    inputs: Union[Tensor, Sequence[Any]],
+    grad_outputs: Any = None,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    gen_non_contig_grad_outputs: bool = False,
+    raise_exception: bool = True,
+    *,
+    fast_mode: bool = False,
+) -> bool:
+    """True if second derivatives from double backward match finite differences of the first.
+
+    The first derivative ``g(x, v) = vᵀ·∂func/∂x`` for random upstream gradients ``v`` is itself
+    a function of ``x`` and ``v``, computed by ``grad(..., create_graph=True)``; this runs
+    :func:`gradcheck` on it, which differentiates it once more by backward and compares.
+    """
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    outputs = _outputs_of(func, inputs)
+    differentiable = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    if grad_outputs is None:
+        generator = np.random.default_rng(0)
+        grad_outputs = []
+        for out in outputs:
+            values = generator.standard_normal(tuple(out.shape) + ((2,) if gen_non_contig_grad_outputs else ()))
+            values = _like(out._data, values)[..., 0] if gen_non_contig_grad_outputs else _like(out._data, values)
+            grad_outputs.append(Tensor._wrap(values, requires_grad=out.dtype == np.float64))
+    grad_outputs = [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs)
+    count = len(inputs)
+
+    def first_derivative(*values: Any) -> tuple:
+        xs, vs = values[:count], values[count:]
+        outs = _outputs_of(func, xs)
+        wanted = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
+        pairs = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
+        if not pairs:
+            return tuple(Tensor._wrap(array_module(x._data).zeros_like(x._data)) for x in wanted)
+        return grad([o for o, _ in pairs], wanted, [v for _, v in pairs], create_graph=True,
+                    materialize_grads=True)
+
+    if not differentiable:
+        raise ValueError("gradgradcheck expects at least one input tensor with requires_grad=True")
+    return gradcheck(first_derivative, inputs + tuple(grad_outputs), eps, atol, rtol, raise_exception,
+                     fast_mode=fast_mode)
 
 
 def _outputs_of(func: Callable[..., Any], inputs: tuple) -> list:

@@ -60,9 +60,9 @@ def observed_apply(op: type, args: tuple) -> Any:
     return _chain(observers, "forward", (op, args), run_op)()
 
 
-def observed_backward(node: Any, grads: list) -> tuple:
-    """Run ``node._run_backward(grads)`` with every observer wrapped around it."""
-    return _chain(list(OBSERVERS), "backward", (node, grads), lambda: node._run_backward(grads))()
+def observed_backward(node: Any, grads: list, create_graph: bool = False) -> tuple:
+    """Run ``node._run_backward(grads, create_graph)`` with every observer wrapped around it."""
+    return _chain(list(OBSERVERS), "backward", (node, grads), lambda: node._run_backward(grads, create_graph))()
 
 
 def _chain(observers: list, method: str, call: tuple, innermost: Callable[[], Any]) -> Callable[[], Any]:

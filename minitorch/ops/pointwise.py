@@ -44,7 +44,7 @@ class Pointwise(ArrayFunction):
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         with np.errstate(all="ignore"):
-            return (grad * type(ctx).derivative(array_module(x), x, y)).astype(grad.dtype, copy=False)
+            return in_dtype_of(grad * type(ctx).derivative(array_module(x), x, y), grad)
 
 
 class PointwiseBinary(ArrayFunction):
@@ -73,9 +73,17 @@ class PointwiseBinary(ArrayFunction):
         with np.errstate(all="ignore"):
             da, db = type(ctx).partials(array_module(grad), a, b, z)
             return (
-                unbroadcast((grad * da).astype(grad.dtype, copy=False), a.shape) if need_a else None,
-                unbroadcast((grad * db).astype(grad.dtype, copy=False), shape_of(b)) if need_b else None,
+                unbroadcast(in_dtype_of(grad * da, grad), shape_of(a)) if need_a else None,
+                unbroadcast(in_dtype_of(grad * db, grad), shape_of(b)) if need_b else None,
             )
+
+
+def in_dtype_of(value: Any, like: Any) -> Any:
+    """``value`` in ``like``'s dtype (a derivative with Python floats in it may have widened it);
+    arrays or, under ``create_graph``, Tensors."""
+    if value.dtype == like.dtype:
+        return value
+    return value.to(like.dtype) if isinstance(value, Tensor) else value.astype(like.dtype)
 
 
 def floating(input: Tensor) -> Tensor:

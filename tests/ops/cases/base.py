@@ -15,8 +15,9 @@ anything else the strategy draws (an option dict, a dim, ``None`` for a missing 
 ``fn`` unchanged, the same in both libraries. Float arrays are differentiable unless ``grad``
 names the ones that are.
 
-A new column (for example ``gradgrad: bool = True`` for the higher-order-gradient checks when
-they land) is one field with a default here: no case needs editing until it opts out.
+A third, ``tests/ops/test_op_gradgrad.py``, checks second derivatives (double backward) the same
+two ways; a case opts out with ``gradgrad=False``. A new column is one field with a default here:
+no case needs editing until it opts out.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class OpCase:
     atol: float = 1e-10
     gradcheck: bool = True  # False where finite differences mean nothing (ties, float32, no gradient)
     examples: Optional[int] = None  # Hypothesis examples per test; None: the test's default (fixed inputs need few)
+    gradgrad: bool = True  # False: no second derivative to check (say why next to the case)
 
     def requires_grad(self, index: int, array: Any) -> bool:
         if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
