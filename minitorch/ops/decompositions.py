@@ -16,6 +16,7 @@ from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
 from minitorch.autograd.grad_mode import is_grad_enabled
 from minitorch.backend import array_module
+from minitorch.ops.broadcast import unbroadcast
 from minitorch.tensor import Tensor
 
 
@@ -90,36 +91,37 @@ class Solve(ArrayFunction):
     def forward(ctx, a, b, vector):
         rhs = b[..., None] if vector else b
         x = _call("solve", lambda xp: xp.linalg.solve, a, rhs)
-        ctx.vector = vector
-        ctx.save_for_backward(a, x)
-        return x[..., 0] if vector else x
+        out = x[..., 0] if vector else x
+        ctx.vector, ctx.b_shape = vector, b.shape
+        ctx.save_for_backward(a, out)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        """X = A⁻¹B: dL/dB = A⁻ᵀ G, dL/dA = −(dL/dB) Xᵀ (batch dims of a broadcast B summed)."""
-        a, x = ctx.saved_tensors
-        g = grad[..., None] if ctx.vector else grad
+        """X = A⁻¹B: dL/dB = A⁻ᵀ G, dL/dA = −(dL/dB) Xᵀ (broadcast batch dims summed back)."""
+        a, out = ctx.saved_tensors
+        x, g = (out[..., None], grad[..., None]) if ctx.vector else (out, grad)
         grad_b = array_module(a).linalg.solve(_mT(a), g)
-        grad_a = -(grad_b @ _mT(x)) if ctx.needs_input_grad[0] else None
-        if grad_a is not None and grad_a.ndim > a.ndim:
-            grad_a = grad_a.sum(axis=tuple(range(grad_a.ndim - a.ndim)))
-        return grad_a, (grad_b[..., 0] if ctx.vector else grad_b), None
+        grad_a = unbroadcast(-(grad_b @ _mT(x)), a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(grad_b[..., 0] if ctx.vector else grad_b, ctx.b_shape)
+        return grad_a, grad_b, None
 
 
 class Cholesky(ArrayFunction):
     @staticmethod
     def forward(ctx, a, upper):
         lower = _call("cholesky", lambda xp: xp.linalg.cholesky, a)
+        out = _mT(lower) if upper else lower
         ctx.upper = upper
-        ctx.save_for_backward(lower)
-        return _mT(lower) if upper else lower
+        ctx.save_for_backward(out)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         """A = LLᵀ: dL/dA = sym(L⁻ᵀ Φ(Lᵀ Ḡ) L⁻¹), Φ = lower triangle with the diagonal halved."""
-        (lower,) = ctx.saved_tensors
-        xp = array_module(lower)
-        g = _mT(grad) if ctx.upper else grad
+        (out,) = ctx.saved_tensors
+        xp = array_module(out)
+        lower, g = (_mT(out), _mT(grad)) if ctx.upper else (out, grad)
         phi = xp.tril(_mT(lower) @ g)
         phi = phi - 0.5 * xp.eye(lower.shape[-1], dtype=lower.dtype) * phi
         inverse = xp.linalg.inv(lower)
@@ -149,18 +151,37 @@ class Eigh(ArrayFunction):
         return 0.5 * (grad_a + _mT(grad_a)), None
 
 
-class SingularValues(ArrayFunction):
+class SVD(ArrayFunction):
+    """The reduced SVD A = U diag(s) Vᵀ (k = min(m, n) singular values, descending). ``svdvals``
+    is its middle output: U and V are outputs too, so a second derivative can follow them."""
+
     @staticmethod
     def forward(ctx, a):
         u, s, vt = array_module(a).linalg.svd(a, full_matrices=False)
-        ctx.save_for_backward(u, vt)
-        return s
+        ctx.save_for_backward(u, s, vt)
+        return u, s, vt
 
     @staticmethod
-    def backward(ctx, grad):
-        """dσ_i = u_iᵀ dA v_i, so dL/dA = U diag(ḡ) Vᵀ."""
-        u, vt = ctx.saved_tensors
-        return (u * grad[..., None, :]) @ vt
+    def backward(ctx, grad_u, grad_s, grad_vt):
+        """dL/dA = U [F∘(J − Jᵀ) S + S F∘(K − Kᵀ) + diag(ḡs)] Vᵀ + (I − UUᵀ) ḡU S⁻¹ Vᵀ
+        + U S⁻¹ ḡVᵀ (I − VVᵀ), J = Uᵀ ḡU, K = Vᵀ ḡV, F_ij = 1/(s_j² − s_i²) off the diagonal
+        (Townsend 2016; the last two terms vanish for a square A)."""
+        u, s, vt = ctx.saved_tensors
+        xp = array_module(s)
+        m, n, k = u.shape[-2], vt.shape[-1], s.shape[-1]
+        j, kk = _mT(u) @ grad_u, vt @ _mT(grad_vt)
+        squares = s * s
+        off = xp.eye(k, dtype=bool) == 0
+        f = xp.where(off, 1.0 / xp.where(off, squares[..., None, :] - squares[..., :, None], 1.0), 0.0)
+        inner = f * ((j - _mT(j)) * s[..., None, :] + s[..., :, None] * (kk - _mT(kk)))
+        inner = inner + grad_s[..., None, :] * xp.eye(k, dtype=s.dtype)
+        if m > k:  # U has fewer columns than rows: the part of ḡU outside U's span
+            gu_scaled = grad_u / s[..., None, :]
+            return (u @ inner + gu_scaled - u @ (_mT(u) @ gu_scaled)) @ vt
+        if n > k:  # likewise for V
+            gvt_scaled = grad_vt / s[..., :, None]
+            return u @ (inner @ vt + gvt_scaled - (gvt_scaled @ _mT(vt)) @ vt)
+        return u @ inner @ vt
 
 
 class PseudoInverse(ArrayFunction):
@@ -241,7 +262,7 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
 def svdvals(A: Tensor) -> Tensor:
     """Singular values, descending."""
     _matrix("svdvals", A)
-    return SingularValues.apply(A)
+    return SVD.apply(A)[1]
 
 
 def pinv(A: Tensor, *, rtol: Any = None, hermitian: bool = False) -> Tensor:

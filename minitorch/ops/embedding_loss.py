@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.loss import accepts_legacy_reduction, check_reduction
@@ -32,9 +34,10 @@ class LastDimNorm(ArrayFunction):
             norm = xp.sqrt((v * v).sum(axis=axis, keepdims=True))
         else:
             norm = (size ** p).sum(axis=axis, keepdims=True) ** (1.0 / p)
-        ctx.save_for_backward(v, norm)
+        out = norm if keepdim else norm.squeeze(axis)
+        ctx.save_for_backward(v, out)  # the output itself, so a second derivative sees the norm move
         ctx.p, ctx.axis, ctx.keepdim, ctx.share_ties = p, axis, keepdim, share_ties
-        return norm if keepdim else norm.squeeze(axis)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -47,7 +50,7 @@ class LastDimNorm(ArrayFunction):
         xp = array_module(v)
         p = ctx.p
         if not ctx.keepdim:
-            grad = xp.expand_dims(grad, ctx.axis)
+            grad, norm = xp.expand_dims(grad, ctx.axis), xp.expand_dims(norm, ctx.axis)
         if p == 0:
             return xp.zeros_like(v), None, None, None, None
         sign = xp.sign(v)
@@ -55,16 +58,17 @@ class LastDimNorm(ArrayFunction):
             at_max = xp.abs(v) == norm
             share = sign * at_max
             if ctx.share_ties:
-                share = share / at_max.sum(axis=ctx.axis, keepdims=True).clip(1)
+                share = share / xp.maximum(at_max.sum(axis=ctx.axis, keepdims=True), 1)
             return share * grad, None, None, None, None
         if p == 1:
             return sign * grad, None, None, None, None
-        safe = xp.where(norm == 0, 1, norm)
-        if p == 2:
-            local = v / safe
-        else:
-            local = sign * (xp.abs(v) / safe) ** (p - 1)
-        return xp.where(norm == 0, 0, local) * grad, None, None, None, None
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 at ‖v‖ = 0, masked (as PyTorch's norm backward)
+            if p == 2:
+                return xp.where(norm == 0, 0, v / norm) * grad, None, None, None, None
+            slope = sign * xp.abs(v) ** (p - 1)
+            if p < 1:
+                slope = xp.where(v == 0, 0, slope)  # |vᵢ|^(p−1) is infinite at 0: the subgradient 0 there
+            return slope * xp.where(norm == 0, 0, grad / norm ** (p - 1)), None, None, None, None
 
 
 def vector_norm(x: Tensor, p: float = 2.0, dim: int = -1, keepdim: bool = False) -> Tensor:

@@ -21,13 +21,13 @@ they are never differentiated. Anything else falls through to the array module i
 from __future__ import annotations
 
 import functools
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any, Sequence
 
 import numpy as np
 
 from minitorch import backend, dtypes
-from minitorch.ops import cumulative, einsum, gather, selection, shape, triangular, views
+from minitorch.ops import cumulative, decompositions, einsum, gather, selection, shape, triangular, views
 from minitorch.tensor import Tensor
 
 # Indices and dtypes are never differentiated: these pass straight through to the array module.
@@ -178,6 +178,14 @@ class TensorNamespace:
 
     def triu(self, a: Tensor, k: int = 0) -> Tensor:
         return triangular.triu(a, k)
+
+    # ----- added by gg_linalg -----
+    @functools.cached_property
+    def linalg(self) -> SimpleNamespace:
+        """``xp.linalg``: ``inv`` and ``solve`` (NumPy's rule: ``b`` is a vector only when 1-D) as
+        minitorch's differentiable ops; ``LinAlgError`` is the array module's."""
+        return SimpleNamespace(inv=decompositions.inv, LinAlgError=self.xp.linalg.LinAlgError,
+                               solve=lambda a, b: decompositions.Solve.apply(a, b, b.ndim == 1))
 
 
 def _dtype(like: Any, dtype: Any) -> Any:

@@ -7,8 +7,11 @@ neighbouring channels: an average pool over the channel axis, built from existin
 """
 from __future__ import annotations
 
+import numpy as np
+
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
+from minitorch.ops.norms import VectorNorm
 from minitorch.ops.padding import pad
 from minitorch.ops.pool import avg_pool2d
 from minitorch.sizes import normalize_dim
@@ -20,23 +23,29 @@ class Normalize(ArrayFunction):
     def forward(ctx, x, p, axis, eps):
         xp = array_module(x)
         norm = (xp.abs(x) ** p).sum(axis=axis, keepdims=True) ** (1.0 / p)
-        denominator = xp.maximum(norm, eps)
-        ctx.save_for_backward(x, norm, denominator)
+        ctx.save_for_backward(x)
         ctx.p, ctx.axis, ctx.eps = p, axis, eps
-        return x / denominator
+        return x / xp.maximum(norm, eps)
 
     @staticmethod
     def backward(ctx, grad):
-        """With n = ‖x‖ₚ and d = max(n, eps): dx = g/d − (Σ g·x)/d² · ∂n/∂x where n ≥ eps (else d is
-        constant), and ∂n/∂xᵢ = sign(xᵢ)|xᵢ|^(p−1) / n^(p−1) (taken as 0 at n = 0)."""
-        x, norm, denominator = ctx.saved_tensors
+        """With n = ‖x‖ₚ and d = max(n, eps): dx = g/d + ∂n/∂x · dL/dn, where dL/dn = −(Σ g·x)/d²
+        passes the clamp only where n ≥ eps, and ∂n/∂xᵢ = sign(xᵢ)|xᵢ|^(p−1) / n^(p−1) (0 at n = 0)."""
+        (x,) = ctx.saved_tensors
         xp = array_module(x)
         p = ctx.p
-        through_norm = (norm >= ctx.eps) & (norm > 0)
-        safe_norm = xp.where(norm > 0, norm, 1)
-        d_norm = xp.sign(x) * xp.abs(x) ** (p - 1) / safe_norm ** (p - 1)
-        projection = (grad * x).sum(axis=ctx.axis, keepdims=True) / denominator ** 2
-        return grad / denominator - through_norm * projection * d_norm, None, None, None
+        norm = VectorNorm.call(x, p, (ctx.axis,), True)  # recomputed from x: a second derivative sees it move
+        denominator = xp.maximum(norm, ctx.eps)
+        grad_norm = -(grad * x).sum(axis=ctx.axis, keepdims=True) / (denominator * denominator)
+        grad_norm = xp.where(norm >= ctx.eps, grad_norm, 0)  # the clamp passes it only where n ≥ eps
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 at n = 0, masked (as PyTorch's norm backward)
+            if p == 1:
+                through_norm = xp.sign(x) * grad_norm
+            elif p == 2:
+                through_norm = grad_norm * xp.where(norm == 0, 0, x / norm)
+            else:
+                through_norm = xp.sign(x) * xp.abs(x) ** (p - 1) * xp.where(norm == 0, 0, grad_norm / norm ** (p - 1))
+        return grad / denominator + through_norm, None, None, None
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: None = None) -> Tensor:
