@@ -89,6 +89,8 @@ CASES = [
            args(floats((3, 3), **SMALL_ENTRIES), floats((3,)))),
     OpCase("linalg_solve_broadcast", lambda lib, a, b: lib.linalg.solve(_dominant(lib, a), b),
            args(floats((3, 3), **SMALL_ENTRIES), floats((2, 3, 2)))),
+    OpCase("linalg_solve_batched_a", lambda lib, a, b: lib.linalg.solve(_dominant(lib, a), b),
+           args(floats((2, 3, 3), **SMALL_ENTRIES), floats((3, 2)))),  # B's gradient summed over A's batch
     OpCase("linalg_solve_right", lambda lib, a, b: lib.linalg.solve(_dominant(lib, a), b, left=False),
            args(floats((3, 3), **SMALL_ENTRIES), floats((2, 3)))),
     OpCase("linalg_cholesky", lambda lib, a: lib.linalg.cholesky(_spd(lib, a)), args(floats((3, 3), **SMALL_ENTRIES))),
