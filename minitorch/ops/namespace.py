@@ -183,8 +183,8 @@ class TensorNamespace:
     @functools.cached_property
     def linalg(self) -> SimpleNamespace:
         """``xp.linalg``: ``inv`` and ``solve`` (NumPy's rule: ``b`` is a vector only when 1-D) as
-        minitorch's differentiable ops; ``LinAlgError`` is the array module's."""
-        return SimpleNamespace(inv=decompositions.inv, LinAlgError=self.xp.linalg.LinAlgError,
+        minitorch's differentiable ops; ``LinAlgError`` is NumPy's (which CuPy raises too)."""
+        return SimpleNamespace(inv=decompositions.inv, LinAlgError=np.linalg.LinAlgError,
                                solve=lambda a, b: decompositions.Solve.apply(a, b, b.ndim == 1))
 
 
