@@ -14,7 +14,7 @@ SHAPES = {"conv1": (4, 3, 3, 3), "bias1": (4,), "conv2": (5, 4, 3, 3), "bias2": 
 
 
 def critic(lib, x, p, pool):
-    """conv → relu → max pool → conv (stride 1, padding 1, grouped by nothing) → relu → pool → linear."""
+    """conv → relu → max pool → conv → relu → max or avg pool → linear."""
     F = lib.nn.functional
     h = F.max_pool2d(F.relu(F.conv2d(x, p["conv1"], p["bias1"], padding=1)), 2)
     h = F.relu(F.conv2d(h, p["conv2"], p["bias2"], padding=1))
