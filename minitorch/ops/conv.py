@@ -13,6 +13,11 @@ and its backward, with dY the upstream gradient as a matrix (one row per output 
     dx    = col2im(dcols)       kh·kw strided-slice additions: overlapping windows add up
     db    = Σ dY                over pixels and images
 
+**Higher orders.** That backward is an op of its own, :class:`Conv2dBackward` (PyTorch's
+``convolution_backward``). dx is bilinear in (dY, W), dW in (dY, x), so the backward's backward is
+made of convolutions and of itself again (:func:`convolution_double_backward`): gradients of every
+order exist, as a gradient penalty (WGAN-GP) or a Hessian-vector product needs.
+
 **Memory layout** (``ops/layout.py``). The public shape is PyTorch's (N, C, H, W), but the ops
 here keep images *batch-innermost* in memory, (C, H, W, N): a conv or pool output is an
 (N, C, H, W)-shaped view of a (C, H, W, N) array, which NumPy's elementwise ops (ReLU ...)

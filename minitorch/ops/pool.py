@@ -19,6 +19,11 @@ Channels are pooled independently, so on the CPU each thread takes a block of ch
 Max pooling sends the gradient of each window to its *first* maximum in row-major order (PyTorch's
 rule): flat patches of real images tie often, and a plain ``x == max`` mask would hand the same
 gradient to every tied pixel.
+
+Each backward is an op with a backward of its own, so gradients of every order exist: max pooling's
+(a scatter to the winners) and the gather from the winners are each other's adjoints, and average
+pooling's backward has average pooling itself as its backward. Max pooling's second derivative in x
+is zero (its first is piecewise constant), as in PyTorch.
 """
 from __future__ import annotations
 
@@ -131,8 +136,8 @@ class MaxPool2dBackward(ArrayFunction):
 
 
 class MaxPool2dGather(ArrayFunction):
-    """``y[c, y, x, n] = a[c, window (y, x)'s winner, n]``: the values of ``a`` (input-shaped) at
-    the places max pooling took its maxima from, so ``max_pool2d(x) = gather(x)``."""
+    """``out[c, y, x, n] = a_pad[c, the winner of window (y, x), n]``: the values of ``a`` (shaped like
+    the input) where max pooling took its maxima from, so that ``max_pool2d(x) = gather(x)``."""
 
     @staticmethod
     def forward(ctx, values, winner, geometry, unbatched):
