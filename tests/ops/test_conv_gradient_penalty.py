@@ -1,6 +1,7 @@
 """Higher-order gradients through convolutions and pools: the WGAN-GP gradient penalty of a small
-critic (conv2d, relu, max/avg pool, linear) against PyTorch, and third derivatives of conv2d and
-the pools by finite differences of their second (each backward is an op with a backward of its own)."""
+critic (conv2d, relu, max/avg pool, linear) against PyTorch, and third derivatives of convolutions,
+pools and resampling by finite differences of their second (each backward is an op with a backward
+of its own)."""
 import numpy as np
 import pytest
 
@@ -61,7 +62,12 @@ def test_wgan_gp_gradient_penalty_matches_pytorch(pool, dtype, backend, rng):
     lambda x, w: minitorch.nn.functional.conv_transpose2d(x, w[:2], stride=2, padding=1, output_padding=1),
     lambda x, w: minitorch.nn.functional.max_pool2d(x * w.sum(), 3, stride=2, padding=1),
     lambda x, w: minitorch.nn.functional.avg_pool2d(x * w.sum(), 3, stride=2, padding=1, count_include_pad=False),
-], ids=["conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d"])
+    lambda x, w: minitorch.nn.functional.adaptive_max_pool2d(x * w.sum(), (2, 3)),
+    lambda x, w: minitorch.nn.functional.interpolate(x * w.sum(), size=(4, 7), mode="bilinear"),
+    lambda x, w: minitorch.nn.functional.pad(x * w.sum(), (1, 2, 2, 0), mode="reflect"),
+    lambda x, w: minitorch.nn.functional.unfold(x * w.sum(), (2, 3), padding=1, stride=(2, 1)),
+], ids=["conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_max_pool2d", "interpolate", "pad",
+        "unfold"])
 def test_third_derivatives(op, rng):
     """gradgradcheck of the first derivative: the second derivative's backward (a third derivative)
     matches finite differences of the second."""
