@@ -1,5 +1,5 @@
 """Matrix decompositions and solvers: ``inv``, ``det``, ``slogdet``, ``solve``, ``cholesky``,
-``eigh``, ``svdvals``, ``pinv`` (with gradients), and ``qr``/``svd`` (forward only).
+``eigh``, ``svd``, ``svdvals``, ``pinv`` (with gradients of every order), and ``qr`` (forward only).
 
 Every function works on a matrix or a batch of them (leading dimensions), as ``torch.linalg``'s
 do. The backward formulas are the classic matrix-calculus ones (Giles, "An extended collection
@@ -152,12 +152,13 @@ class Eigh(ArrayFunction):
 
 
 class SVD(ArrayFunction):
-    """The reduced SVD A = U diag(s) Vᵀ (k = min(m, n) singular values, descending). ``svdvals``
-    is its middle output: U and V are outputs too, so a second derivative can follow them."""
+    """A = U diag(s) Vᵀ (k = min(m, n) singular values, descending; U and Vᵀ square when
+    ``full_matrices``). ``svdvals`` is its middle output: U and V are outputs too, so a second
+    derivative can follow them."""
 
     @staticmethod
-    def forward(ctx, a):
-        u, s, vt = array_module(a).linalg.svd(a, full_matrices=False)
+    def forward(ctx, a, full_matrices=False):
+        u, s, vt = array_module(a).linalg.svd(a, full_matrices=full_matrices)
         ctx.save_for_backward(u, s, vt)
         return u, s, vt
 
@@ -169,6 +170,10 @@ class SVD(ArrayFunction):
         u, s, vt = ctx.saved_tensors
         xp = array_module(s)
         m, n, k = u.shape[-2], vt.shape[-1], s.shape[-1]
+        if u.shape[-1] > k:  # full_matrices: the extra columns are any basis of the rest (no gradient, as PyTorch)
+            u, grad_u = u[..., :k], grad_u[..., :k]
+        if vt.shape[-2] > k:
+            vt, grad_vt = vt[..., :k, :], grad_vt[..., :k, :]
         j, kk = _mT(u) @ grad_u, vt @ _mT(grad_vt)
         squares = s * s
         off = xp.eye(k, dtype=bool) == 0
@@ -177,11 +182,11 @@ class SVD(ArrayFunction):
         inner = inner + grad_s[..., None, :] * xp.eye(k, dtype=s.dtype)
         if m > k:  # U has fewer columns than rows: the part of ḡU outside U's span
             gu_scaled = grad_u / s[..., None, :]
-            return (u @ inner + gu_scaled - u @ (_mT(u) @ gu_scaled)) @ vt
+            return (u @ inner + gu_scaled - u @ (_mT(u) @ gu_scaled)) @ vt, None
         if n > k:  # likewise for V
             gvt_scaled = grad_vt / s[..., :, None]
-            return u @ (inner @ vt + gvt_scaled - (gvt_scaled @ _mT(vt)) @ vt)
-        return u @ inner @ vt
+            return u @ (inner @ vt + gvt_scaled - (gvt_scaled @ _mT(vt)) @ vt), None
+        return u @ inner @ vt, None
 
 
 class PseudoInverse(ArrayFunction):
@@ -262,7 +267,7 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
 def svdvals(A: Tensor) -> Tensor:
     """Singular values, descending."""
     _matrix("svdvals", A)
-    return SVD.apply(A)[1]
+    return SVD.apply(A, False)[1]
 
 
 def pinv(A: Tensor, *, rtol: Any = None, hermitian: bool = False) -> Tensor:
@@ -298,11 +303,10 @@ def qr(A: Tensor, mode: str = "reduced") -> QRResult:
 
 
 def svd(A: Tensor, full_matrices: bool = True) -> SVDResult:
-    """A = U diag(S) Vh (no gradient through U and Vh in minitorch; use svdvals for S)."""
+    """A = U diag(S) Vh. U and Vh are unique up to the signs of their columns (rows), so a loss
+    should not depend on those signs; the gradient ignores the extra columns ``full_matrices`` adds."""
     _matrix("svd", A)
-    _no_gradient("svd", A)
-    u, s, vh = array_module(A._data).linalg.svd(A._data, full_matrices=full_matrices)
-    return SVDResult(Tensor._wrap(u), Tensor._wrap(s), Tensor._wrap(vh))
+    return SVDResult(*SVD.apply(A, full_matrices))
 
 
 def _matrix(name: str, A: Tensor) -> None:
@@ -316,7 +320,7 @@ def _matrix(name: str, A: Tensor) -> None:
 
 def _no_gradient(name: str, A: Tensor) -> None:
     if A.requires_grad and is_grad_enabled():
-        raise NotImplementedError(f"linalg.{name}: minitorch has no gradient for {name}; use svdvals, eigh, "
+        raise NotImplementedError(f"linalg.{name}: minitorch has no gradient for {name}; use svd, eigh, "
                                   "pinv or lstsq, which do, or call it on A.detach()")
 
 

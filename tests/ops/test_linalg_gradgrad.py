@@ -33,6 +33,11 @@ def separated(lib, a):
     return a + lib.tensor([[6.0, 0, 0], [0, 3, 0], [0, 0, 1], [0, 0, 0]], dtype=a.dtype)
 
 
+def polar_factor(usv):
+    """U·Vh, which the signs of U's columns and Vh's rows do not change."""
+    return usv.U @ usv.Vh
+
+
 THIRD_ORDER = {
     "inv": (lambda lib, a: lib.linalg.inv(dominant(lib, a)), [SQUARE]),
     "det": (lambda lib, a: lib.linalg.det(dominant(lib, a)), [SQUARE]),
@@ -44,6 +49,7 @@ THIRD_ORDER = {
              [SQUARE]),
     "svdvals_tall": (lambda lib, a: lib.linalg.svdvals(separated(lib, a)), [TALL]),
     "svdvals_wide": (lambda lib, a: lib.linalg.svdvals(separated(lib, a).mT), [TALL]),
+    "svd_polar_factor": (lambda lib, a: polar_factor(lib.linalg.svd(separated(lib, a), full_matrices=False)), [TALL]),
     "pinv": (lambda lib, a: lib.linalg.pinv(separated(lib, a)), [TALL]),
     "matrix_norm_nuc": (lambda lib, a: lib.linalg.matrix_norm(separated(lib, a), "nuc"), [TALL]),
     "normalize": (lambda lib, x: lib.nn.functional.normalize(x), [ROWS]),

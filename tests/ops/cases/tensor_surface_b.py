@@ -38,6 +38,14 @@ def _untied_sums(shape, summed, over):
     return args(floats(shape, distinct=True, avoid=(0.0,))).filter(apart)
 
 
+def _sign_free(usv, columns=None):
+    """What of an SVD does not depend on the signs of U's columns and Vh's rows: their squares,
+    S, and U·Vh (the two signs cancel); ``columns``: the k columns of U that are not arbitrary."""
+    u, s, vh = usv
+    u = u if columns is None else u[:, :columns]
+    return u ** 2, s, vh ** 2, u @ vh
+
+
 def _separated(lib, a):
     """A 4x3 matrix whose singular values sit near 6, 3 and 1."""
     return a + lib.tensor([[6.0, 0, 0], [0, 3, 0], [0, 0, 1], [0, 0, 0]], dtype=a.dtype, device=a.device)
@@ -102,6 +110,13 @@ CASES = [
            args(floats((3, 3), **SMALL_ENTRIES)), rtol=1e-6, atol=1e-9),
     OpCase("linalg_eigvalsh", lambda lib, a: lib.linalg.eigvalsh(_spd(lib, a)), args(floats((3, 3), **SMALL_ENTRIES))),
     OpCase("linalg_svdvals", lambda lib, a: lib.linalg.svdvals(_separated(lib, a)), args(floats((4, 3), **SMALL_ENTRIES))),
+    # U and Vh are unique up to column (row) signs, which NumPy and PyTorch may pick differently: sign-free functions
+    OpCase("linalg_svd_reduced", lambda lib, a: _sign_free(lib.linalg.svd(_separated(lib, a), full_matrices=False)),
+           args(floats((4, 3), **SMALL_ENTRIES))),
+    OpCase("linalg_svd_full", lambda lib, a: _sign_free(lib.linalg.svd(_separated(lib, a)), columns=3),
+           args(floats((4, 3), **SMALL_ENTRIES))),
+    OpCase("linalg_svd_wide", lambda lib, a: _sign_free(lib.linalg.svd(_separated(lib, a).mT, full_matrices=False)),
+           args(floats((4, 3), **SMALL_ENTRIES))),
     OpCase("linalg_pinv", lambda lib, a: lib.linalg.pinv(_separated(lib, a)), args(floats((4, 3), **SMALL_ENTRIES)),
            rtol=1e-6, atol=1e-9),
     OpCase("pinverse_wide", lambda lib, a: lib.pinverse(_separated(lib, a).mT), args(floats((4, 3), **SMALL_ENTRIES)),
