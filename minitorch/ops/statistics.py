@@ -66,14 +66,17 @@ class LogSumExp(ArrayFunction):
         shift = xp.where(xp.isfinite(shift), shift, 0)  # all -inf (or an inf): no shift, let inf through
         with np.errstate(divide="ignore"):
             y = xp.log(xp.exp(x - shift).sum(axis=axes, keepdims=True)) + shift
-        ctx.save_for_backward(x, y)
         ctx.axes, ctx.keepdim = axes, keepdim
-        return y if keepdim else (y.reshape(()) if axes is None else y.squeeze(axes))
+        if not keepdim:
+            y = y.reshape(()) if axes is None else y.squeeze(axes)
+        ctx.save_for_backward(x, y)  # the output itself: under create_graph its gradient flows on
+        return y
 
     @staticmethod
     def backward(ctx, grad):
         """d logsumexp(x)/dxᵢ = exp(xᵢ - logsumexp(x)) = softmax(x)ᵢ."""
         x, y = ctx.saved_tensors
+        y = expand_back(y, ctx.axes, ctx.keepdim, x.shape)
         with np.errstate(invalid="ignore"):
             return expand_back(grad, ctx.axes, ctx.keepdim, x.shape) * array_module(x).exp(x - y), None, None
 
