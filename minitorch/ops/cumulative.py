@@ -55,6 +55,10 @@ class CumProd(ArrayFunction):
         zero it is Σᵢ gᵢ · (the product up to i without that zero), after it 0."""
         x, y = ctx.saved_tensors
         xp, axis = array_module(x), ctx.axis
+        if isinstance(grad, Tensor):  # create_graph: formulas whose own derivative is cumprod's second one
+            if (x == 0).any():
+                return _without_each_backward(grad, x, axis), None
+            return reversed_cumsum(grad * y, axis) / x, None
         zeros_so_far = xp.cumsum(x == 0, axis)
         before = zeros_so_far == 0
         first_zero = (x == 0) & (zeros_so_far == 1)
@@ -63,6 +67,32 @@ class CumProd(ArrayFunction):
         without_zero = xp.cumprod(xp.where(first_zero, 1, x), axis)  # the product skipping the first zero
         at_zero = reversed_cumsum(xp.where(zeros_so_far >= 1, grad * without_zero, 0), axis)
         return xp.where(before, plain, xp.where(first_zero, at_zero, 0)).astype(grad.dtype, copy=False), None
+
+
+def _without_each_backward(grad: Any, x: Any, axis: int) -> Any:
+    """cumprod's gradient Σ_{i≥j} gᵢ·Π_{k≤i, k≠j} xₖ with every product written out: an n×n table per
+    slice, whose derivative is also right at zeros (the fast backward's 0 after a zero is not), as PyTorch
+    does under create_graph."""
+    xp = array_module(x)
+    positions = xp.arange(x.shape[axis])
+    rows, columns = positions.reshape(-1, 1), positions.reshape(1, -1)  # row j: the product without xⱼ
+    x, grad = xp.expand_dims(xp.moveaxis(x, axis, -1), -2), xp.expand_dims(xp.moveaxis(grad, axis, -1), -2)
+    without_each = xp.cumprod(xp.where(rows == columns, 1, x), -1)
+    return xp.moveaxis(xp.where(rows <= columns, grad * without_each, 0).sum(axis=-1), -1, axis)
+
+
+def products_of_others(x: Any, axis: int) -> Any:
+    """``Π_{k≠j} xₖ`` along ``axis`` for every j, without dividing (exact at zeros): the running
+    product before j times the one after it."""
+    xp = array_module(x)
+    return _exclusive_cumprod(x, axis) * xp.flip(_exclusive_cumprod(xp.flip(x, axis), axis), axis)
+
+
+def _exclusive_cumprod(x: Any, axis: int) -> Any:
+    """``[1, x₀, x₀x₁, …, x₀⋯xₙ₋₂]`` along ``axis``."""
+    xp = array_module(x)
+    first, all_but_last = (slice(None),) * axis + (slice(0, 1),), (slice(None),) * axis + (slice(0, -1),)
+    return xp.concatenate([xp.ones_like(x[first]), xp.cumprod(x[all_but_last], axis)], axis)
 
 
 class CumExtreme(ArrayFunction):

@@ -179,6 +179,10 @@ class TensorNamespace:
     def triu(self, a: Tensor, k: int = 0) -> Tensor:
         return triangular.triu(a, k)
 
+    # ----- added by gg_reduce -----
+    def cumprod(self, a: Tensor, axis: int) -> Tensor:
+        return cumulative.cumprod(a, axis)
+
 
 def _dtype(like: Any, dtype: Any) -> Any:
     if dtype is not None:

@@ -17,6 +17,7 @@ from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops import reduce
 from minitorch.ops.comparison import isnan
+from minitorch.ops.cumulative import products_of_others
 from minitorch.ops.pointwise import floating
 from minitorch.ops.reduce import expand_back
 from minitorch.ops.selection import where
@@ -36,15 +37,13 @@ class Prod(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        """d(Πx)/dxᵢ = Π_{j≠i} xⱼ: y/xᵢ without zeros; at a lone zero the product of the rest; else 0."""
+        """d(Πx)/dxᵢ = Π_{j≠i} xⱼ, the running products before and after i (exact at zeros)."""
         (x,) = ctx.saved_tensors
-        xp = array_module(x)
-        is_zero = x == 0
-        zeros = is_zero.sum(axis=ctx.axes, keepdims=True)
-        others = xp.where(is_zero, 1, x).prod(axis=ctx.axes, keepdims=True)  # the product of the non-zeros
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slope = xp.where(zeros == 0, others / xp.where(is_zero, 1, x), xp.where((zeros == 1) & is_zero, others, 0))
-        return (expand_back(grad, ctx.axes, ctx.keepdim, x.shape) * slope).astype(grad.dtype, copy=False), None, None
+        if ctx.axes is None:
+            others = products_of_others(x.reshape(-1), 0).reshape(x.shape)
+        else:
+            others = products_of_others(x, ctx.axes[0])
+        return expand_back(grad, ctx.axes, ctx.keepdim, x.shape) * others, None, None
 
 
 @numpy_names
