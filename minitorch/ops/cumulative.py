@@ -3,8 +3,8 @@
 Element ``i`` of ``cumsum(x)`` is ``x₀ + … + xᵢ``, so ``xⱼ`` reaches every output from ``j``
 on: its gradient is the *reversed* running sum of the incoming gradient. ``cumprod``'s gradient
 divides by ``xⱼ``, which fails at zeros; the backward below handles them exactly (see
-:class:`CumProd`). ``cummax`` returns the running maximum and where it was found; the
-gradient goes to that index.
+:class:`CumProd`). ``cummax`` returns the running maximum and where it was found: the values
+are a gather of the input at those indices, so the gradient goes to them.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import numpy as np
 from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
-from minitorch.ops.gather import add_along
+from minitorch.ops.gather import Gather
 from minitorch.sizes import normalize_dim, numpy_names
 from minitorch.tensor import Tensor
 
@@ -95,25 +95,16 @@ def _exclusive_cumprod(x: Any, axis: int) -> Any:
     return xp.concatenate([xp.ones_like(x[first]), xp.cumprod(x[all_but_last], axis)], axis)
 
 
-class CumExtreme(ArrayFunction):
-    @staticmethod
-    def forward(ctx, x, axis, largest):
-        xp = array_module(x)
-        running = (xp.maximum if largest else xp.minimum).accumulate(x, axis)  # NaN, once met, stays
-        positions = xp.arange(x.shape[axis]).reshape([-1 if d == axis else 1 for d in range(x.ndim)])
-        is_nan = xp.isnan(x) if x.dtype.kind == "f" else xp.zeros(x.shape, bool)
-        seen_nan = xp.cumsum(is_nan, axis) > 0
-        # a new (or equal: the later index wins) extreme; once a NaN is met, each later NaN
-        reached = xp.where(seen_nan, is_nan, x == running)
-        indices = xp.maximum.accumulate(xp.where(reached, positions, 0), axis)
-        ctx.shape, ctx.axis, ctx.indices = x.shape, axis, indices
-        ctx.mark_non_differentiable(indices)
-        return running, indices.astype(dtypes.int64, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad, _grad_indices):
-        """d cummax(x)ᵢ/dxⱼ = 1[j = index of the running maximum at i]."""
-        return add_along(ctx.shape, ctx.axis, ctx.indices, grad), None, None
+def running_extreme_indices(x: Any, axis: int, largest: bool) -> Any:
+    """Where the running maximum (minimum) along ``axis`` was reached: the latest index among ties;
+    once a NaN is met, the latest NaN (NaN, once met, stays the running extreme)."""
+    xp = array_module(x)
+    running = (xp.maximum if largest else xp.minimum).accumulate(x, axis)
+    positions = xp.arange(x.shape[axis]).reshape([-1 if d == axis else 1 for d in range(x.ndim)])
+    is_nan = xp.isnan(x) if x.dtype.kind == "f" else xp.zeros(x.shape, bool)
+    seen_nan = xp.cumsum(is_nan, axis) > 0
+    reached = xp.where(seen_nan, is_nan, x == running)  # a new (or equal: the later index wins) extreme
+    return xp.maximum.accumulate(xp.where(reached, positions, 0), axis).astype(dtypes.int64, copy=False)
 
 
 def _scan_input(input: Tensor, dim: int, dtype: Any) -> tuple:
@@ -152,9 +143,12 @@ def cummin(input: Tensor, dim: int) -> ValuesIndices:
 
 
 def _cum_extreme(input: Tensor, dim: int, largest: bool) -> ValuesIndices:
+    """The values are a gather of the input at the indices: the gradient goes to those elements."""
     flat = input.reshape(1) if input.ndim == 0 else input
-    values, indices = CumExtreme.apply(flat, normalize_dim(dim, flat.ndim), largest)
-    return ValuesIndices(values.reshape(input.shape), indices.reshape(input.shape))
+    axis = normalize_dim(dim, flat.ndim)
+    indices = running_extreme_indices(flat._data, axis, largest)
+    values = Gather.apply(flat, axis, indices)
+    return ValuesIndices(values.reshape(input.shape), Tensor._wrap(indices).reshape(input.shape))
 
 
 def cumsum_(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
