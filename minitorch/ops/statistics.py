@@ -3,6 +3,8 @@
 ``prod``'s gradient is "the product of the others", ``y/xᵢ`` — which divides by zero at a
 zero. :class:`Prod` counts the zeros of each slice instead: with none, ``y/xᵢ``; with one, only
 that zero gets a gradient (the product of the rest); with two or more, every gradient is 0.
+Those zeros are constants to a second derivative, so under ``create_graph`` the backward writes
+each ``Π_{j≠i} xⱼ`` out as running products before and after ``i``, as PyTorch does.
 ``logsumexp(x) = m + log Σ exp(x - m)`` with ``m = max x`` never overflows.
 """
 from __future__ import annotations
@@ -37,13 +39,19 @@ class Prod(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        """d(Πx)/dxᵢ = Π_{j≠i} xⱼ, the running products before and after i (exact at zeros)."""
+        """d(Πx)/dxᵢ = Π_{j≠i} xⱼ: y/xᵢ without zeros; at a lone zero the product of the rest; else 0."""
         (x,) = ctx.saved_tensors
-        if ctx.axes is None:
-            others = products_of_others(x.reshape(-1), 0).reshape(x.shape)
-        else:
-            others = products_of_others(x, ctx.axes[0])
-        return expand_back(grad, ctx.axes, ctx.keepdim, x.shape) * others, None, None
+        xp = array_module(x)
+        if isinstance(grad, Tensor):  # create_graph: the products of the others, differentiable again at zeros too
+            others = products_of_others(x.reshape(-1), 0).reshape(x.shape) if ctx.axes is None \
+                else products_of_others(x, ctx.axes[0])
+            return expand_back(grad, ctx.axes, ctx.keepdim, x.shape) * others, None, None
+        is_zero = x == 0
+        zeros = is_zero.sum(axis=ctx.axes, keepdims=True)
+        others = xp.where(is_zero, 1, x).prod(axis=ctx.axes, keepdims=True)  # the product of the non-zeros
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = xp.where(zeros == 0, others / xp.where(is_zero, 1, x), xp.where((zeros == 1) & is_zero, others, 0))
+        return (expand_back(grad, ctx.axes, ctx.keepdim, x.shape) * slope).astype(grad.dtype, copy=False), None, None
 
 
 @numpy_names
