@@ -68,9 +68,9 @@ def _variance(ctx: Any, x: Any, axes: Optional[tuple], correction: int, keepdim:
     """The variance Σ(xᵢ - mean)² / (n - correction)."""
     centered = x - x.mean(axis=axes, keepdims=True)
     ctx.axes, ctx.keepdim = axes, keepdim
-    ctx.denominator = builtins.max(_count(x.shape, axes) - correction, 0)
+    ctx.dof = _count(x.shape, axes) - correction
     with np.errstate(divide="ignore", invalid="ignore"):  # no degrees of freedom left: inf or nan, as PyTorch
-        return (centered * centered).sum(axis=axes, keepdims=keepdim) / ctx.denominator
+        return (centered * centered).sum(axis=axes, keepdims=keepdim) / builtins.max(ctx.dof, 0)
 
 
 def _variance_backward(ctx: Any, grad: Any, x: Any) -> Any:
@@ -78,10 +78,11 @@ def _variance_backward(ctx: Any, grad: Any, x: Any) -> Any:
     input, so that under create_graph their own dependence on x is recorded too."""
     spread = expand_back(grad, ctx.axes, ctx.keepdim, x.shape)
     mean = x.mean(axis=ctx.axes, keepdims=True)
-    if ctx.denominator == 0 and ctx.axes is None:  # 2/0 · (x - mean): PyTorch's constant nan where x = mean, else inf
-        return array_module(x).where(x == mean, spread * np.nan, spread * np.inf)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return spread * (x - mean) * 2 / ctx.denominator
+    if ctx.dof <= 0 and ctx.axes is None:  # 2/0 · (x - mean): PyTorch's constant nan where x = mean, else inf
+        xp = array_module(x)
+        return spread * xp.where(x == mean, np.nan, xp.full_like(spread, np.inf))
+    with np.errstate(divide="ignore", invalid="ignore"):  # over dims PyTorch divides by n - correction as it is
+        return spread * (x - mean) * 2 / ctx.dof
 
 
 class Var(ArrayFunction):

@@ -25,6 +25,13 @@ CASES = [
     OpCase("std_dims", lambda lib, x: lib.std(x, (0, 2)), unary(THREE_D, distinct=True)),
     OpCase("std_of_constants", lambda lib, x: x.std(0), args(ties((3, 2))), gradcheck=False),  # gradient 0 at std 0
     OpCase("var_of_one_element", lambda lib, x: x.var(), unary((1,)), gradcheck=False),  # nan, as PyTorch
+    # no degrees of freedom left (n - correction <= 0): inf; the gradient is PyTorch's: over every element a
+    # constant nan/inf, over dims 2(x - mean)/(n - correction) with the negative divisor as it is
+    OpCase("var_correction_equals_n", lambda lib, x: x.var(correction=3), unary((3,), distinct=True), gradcheck=False),
+    OpCase("var_dim_correction_beyond_n", lambda lib, x: x.var(1, correction=4), unary((2, 3), distinct=True),
+           gradcheck=False),
+    OpCase("std_dim_correction_beyond_n", lambda lib, x: x.std(0, correction=3), unary((2, 2), distinct=True),
+           gradcheck=False),
     OpCase("max", lambda lib, x: x.max(), unary(AT_LEAST_1D, distinct=True)),
     OpCase("min_fn", lambda lib, x: lib.min(x), unary(AT_LEAST_1D, distinct=True)),
     OpCase("max_ties", lambda lib, x: x.max(), args(ties()), gradcheck=False),
