@@ -1,8 +1,9 @@
-"""Reductions: sum, mean, var, std, max/min (with and without dim, ties), argmax/argmin."""
+"""Reductions: sum, mean, var, std, max/min (with and without dim, ties), argmax/argmin, vector norms."""
 from __future__ import annotations
 
 from minitorch.testing import shapes
-from tests.ops.cases.base import AT_LEAST_1D, AT_LEAST_2D, MATRIX, THREE_D, OpCase, args, ties, unary
+from tests.ops.cases.base import AT_LEAST_1D, AT_LEAST_2D, MATRIX, THREE_D, OpCase, args, floats, ties, unary
+from tests.ops.cases.tensor_surface_a import zeros_in
 
 CASES = [
     # ----- reductions -----
@@ -46,4 +47,17 @@ CASES = [
     OpCase("argmax_dim", lambda lib, x: lib.argmax(x, dim=1), args(ties(MATRIX)), gradcheck=False),
     OpCase("argmin_dim_keepdim", lambda lib, x: x.argmin(0, keepdim=True), args(ties()), gradcheck=False),
     OpCase("argmin", lambda lib, x: lib.argmin(x), args(ties()), gradcheck=False),
+    # ----- vector norms of every kind of p, at zero elements too (PyTorch's |x|^(p-1) = 0 at 0 for p < 1) -----
+    OpCase("vector_norm_p_half", lambda lib, x: lib.linalg.vector_norm(x, 0.5, dim=1),
+           args(floats((2, 3), avoid=(0.0,), margin=0.3))),
+    OpCase("vector_norm_p_half_zeros", lambda lib, x: lib.linalg.vector_norm(x, 0.5, dim=1),
+           args(zeros_in((2, 3), 2)), gradcheck=False),
+    OpCase("vector_norm_p_negative", lambda lib, x: lib.linalg.vector_norm(x, -1.5, dim=0),
+           args(floats((3, 2), avoid=(0.0,), margin=0.3))),
+    OpCase("vector_norm_p_negative_zeros", lambda lib, x: lib.linalg.vector_norm(x, -1, dim=0),
+           args(zeros_in((3, 2), 1)), gradcheck=False),
+    OpCase("vector_norm_p_one_and_half_zeros", lambda lib, x: lib.linalg.vector_norm(x, 1.5, dim=1),
+           args(zeros_in((2, 3), 2)), gradcheck=False),
+    OpCase("vector_norm_p3_zeros", lambda lib, x: lib.linalg.vector_norm(x, 3), args(zeros_in((2, 3), 2)),
+           gradcheck=False),
 ]
