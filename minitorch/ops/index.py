@@ -48,22 +48,22 @@ def on_device_of(index: Any, xp: Any) -> Any:
 class GetItem(ArrayFunction):
     @staticmethod
     def forward(ctx, x, index):
-        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, owned(index)
+        ctx.shape, ctx.index = x.shape, owned(index)
         return x[as_view_index(index)]
 
     @staticmethod
     def backward(ctx, grad):
         """d x[i]/dx: the gradient lands at the selected positions, summed where selected twice."""
-        return GetItemBackward.call(grad, ctx.shape, ctx.dtype, ctx.index), None
+        return GetItemBackward.call(grad, ctx.shape, ctx.index), None
 
 
 class GetItemBackward(ArrayFunction):
     """GetItem's backward as an op of its own: ``grad`` placed at ``index`` in zeros of ``shape``."""
 
     @staticmethod
-    def forward(ctx, grad, shape, dtype, index):
+    def forward(ctx, grad, shape, index):
         ctx.index = index
-        full = array_module(grad).zeros(shape, dtype=dtype)
+        full = array_module(grad).zeros(shape, dtype=grad.dtype)
         if is_basic(index) or _is_single_mask(index):
             full[index] = grad
         else:
@@ -73,7 +73,7 @@ class GetItemBackward(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """Placing is linear in ``grad``: its derivative reads the same positions back, ``grad[index]``."""
-        return GetItem.call(grad, ctx.index), None, None, None
+        return GetItem.call(grad, ctx.index), None, None
 
 
 def as_view_index(index: Any) -> Any:
