@@ -1,9 +1,12 @@
-"""``scatter_reduce(..., "prod")`` at zeros, to second order.
+"""Second derivatives the op table cannot check against PyTorch (those cases say ``gradgrad=False``).
 
-The op table's zero case (``scatter_reduce_prod_zeros``) opts out of the second-order column: its
-tied inputs put two ``src`` zeros in one slot, where PyTorch's double backward raises. Here the
-zeros are placed: a lone zero (in the input, in ``src``, or one of each in a slot) has a second
-derivative that must match PyTorch's, and two ``src`` zeros in a slot must raise as PyTorch does.
+* ``scatter_reduce(..., "prod")`` at zeros: the table's tied inputs put two ``src`` zeros in one
+  slot, where PyTorch's double backward raises. Here the zeros are placed: a lone zero (in the
+  input, in ``src``, or one of each in a slot) must match PyTorch's second derivative, and two
+  ``src`` zeros in a slot must raise as PyTorch does.
+* ``embedding_bag``: PyTorch has no double backward; ``embedding(scale_grad_by_freq=True)``:
+  PyTorch's double backward forgets the division by the counts. Ours is checked by finite
+  differences of the first derivative (``gradgradcheck``).
 """
 import numpy as np
 import pytest
@@ -58,3 +61,24 @@ def test_two_src_zeros_in_a_slot_raise_on_double_backward():
         assert float(first[0, 0].detach()) == 0.0 and float(first[0, 1].detach()) == 0.0  # the first derivative is fine
         with pytest.raises(RuntimeError, match="Double backward is unsupported for src"):
             first.sum().backward()
+
+
+EMBEDDING_CASES = {
+    "freq": lambda w, s: minitorch.nn.functional.embedding(minitorch.tensor([0, 0, 2, 0]), w, scale_grad_by_freq=True),
+    "freq_padding": lambda w, s: minitorch.nn.functional.embedding(minitorch.tensor([[0, 0], [2, 1]]), w, padding_idx=2,
+                                                                   scale_grad_by_freq=True),
+    "bag_2d_mean": lambda w, s: minitorch.nn.functional.embedding_bag(minitorch.tensor([[0, 2], [1, 1]]), w),
+    "bag_offsets_sum": lambda w, s: minitorch.nn.functional.embedding_bag(
+        minitorch.tensor([0, 2, 1, 1, 2]), w, minitorch.tensor([0, 2, 2]), mode="sum"),
+    "bag_mean_padding": lambda w, s: minitorch.nn.functional.embedding_bag(
+        minitorch.tensor([0, 2, 1, 1, 2]), w, minitorch.tensor([0, 3]), mode="mean", padding_idx=1),
+    "bag_weights": lambda w, s: minitorch.nn.functional.embedding_bag(
+        minitorch.tensor([0, 2, 1]), w, minitorch.tensor([0, 1]), mode="sum", per_sample_weights=s),
+}
+
+
+@pytest.mark.parametrize("name", EMBEDDING_CASES)
+def test_embedding_gradgradcheck(name):
+    rng = np.random.default_rng(3)
+    weight, weights = as_leaf(rng.standard_normal((3, 2)), "cpu", True), as_leaf(rng.standard_normal(3), "cpu", True)
+    assert minitorch.gradgradcheck(EMBEDDING_CASES[name], [weight, weights])
