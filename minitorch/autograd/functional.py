@@ -337,7 +337,8 @@ def hvp(func: Callable[..., Any], inputs: Tensors, v: Optional[Tensors] = None, 
         strict: bool = False) -> tuple:
     """``(func(inputs), H·v)`` for a scalar ``func``, by the double-backward trick applied to the
     gradient: ``u ↦ uᵀ·H`` is linear in ``u``, and its vector-Jacobian product with ``v`` is ``H·v``.
-    Equal to :func:`vhp` (one pass fewer) when ``func`` has continuous second derivatives."""
+    When ``func`` has continuous second derivatives H is symmetric, and :func:`vhp` gives the same
+    with one backward pass fewer."""
     with enable_grad():
         inputs_are_tuple, inputs, v, outputs, gradient = _gradient_of_scalar(func, inputs, v, create_graph, strict,
                                                                              "hvp")
