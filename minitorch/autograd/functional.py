@@ -66,9 +66,9 @@ def _unpack(result: tuple, was_tuple: Any) -> Any:
 
 def _prepare(inputs: tuple, create_graph: bool, need_graph: bool) -> tuple:
     """Fresh Tensors to differentiate with respect to: a view (so the graph reaches back to the
-    caller's tensors) when ``create_graph`` and they require grad, else detached copies of the
-    reference that require grad when ``need_graph``. Fresh objects keep them apart from the same
-    tensors captured inside ``func``."""
+    caller's tensors) when ``create_graph`` and they require grad, else a detached alias (same
+    memory, no history) that requires grad when ``need_graph``. Fresh objects keep them apart
+    from the same tensors captured inside ``func``."""
     return tuple(x.view_as(x) if create_graph and x.requires_grad else x.detach().requires_grad_(need_graph)
                  for x in inputs)
 

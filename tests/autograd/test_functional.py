@@ -2,6 +2,8 @@
 tuple nesting, the same history (``create_graph``), the same errors (float64 throughout)."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minitorch
 from minitorch.autograd import functional as F
@@ -235,3 +237,27 @@ def test_without_strict_the_same_cases_give_zeros():
     assert not jac[1].any()
     _, product = F.hvp(lambda x, y: (x ** 3).sum() + y.sum(), tensors(minitorch, B, B), tensors(minitorch, B, B))
     assert not product[1].any()
+
+
+# ----- the functions agree with each other (any smooth function, any point) -----
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 4), m=st.integers(1, 3))
+def test_products_are_the_jacobian_and_hessian_times_a_vector(seed, n, m):
+    rng = np.random.default_rng(seed)
+    weights = minitorch.tensor(rng.standard_normal((m, n)))
+    x, v, u = (minitorch.tensor(rng.standard_normal(size)) for size in (n, n, m))
+
+    def vector_func(t):
+        return weights @ t.tanh() + t.sum() ** 2
+
+    def scalar_func(t):
+        return (vector_func(t) ** 2).sum() + t.exp().sum()
+
+    jac, hess = F.jacobian(vector_func, x), F.hessian(scalar_func, x)
+    assert_close(F.jvp(vector_func, x, v)[1], jac @ v, atol=1e-12, rtol=1e-10)
+    assert_close(F.vjp(vector_func, x, u)[1], u @ jac, atol=1e-12, rtol=1e-10)
+    assert_close(F.hvp(scalar_func, x, v)[1], hess @ v, atol=1e-10, rtol=1e-10)
+    assert_close(F.vhp(scalar_func, x, v)[1], v @ hess, atol=1e-10, rtol=1e-10)
+    assert_close(hess, hess.T, atol=1e-10, rtol=1e-10)
+    (gradient,) = minitorch.autograd.grad(scalar_func(x.requires_grad_()), x)
+    assert_close(F.jacobian(scalar_func, x), gradient)

@@ -153,6 +153,19 @@ def test_a_leaf_hook_under_create_graph():
     assert_close(ours[1], theirs[1])
 
 
+def test_post_accumulate_grad_hooks_see_the_gradient_with_its_history():
+    def run(lib):
+        w = leaf(lib, [0.5, -1.0])
+        seen = []
+        w.register_post_accumulate_grad_hook(lambda p: seen.append((p.grad.detach().clone(), p.grad.requires_grad)))
+        (w.exp() * w).sum().backward(create_graph=True)
+        first = w.grad
+        w.grad = None
+        first.sum().backward()
+        return [value for pair in seen for value in pair]
+    assert_same(*both(run))
+
+
 # ----- a user-defined Function whose backward is written in Tensor ops -----
 def cube_and_exp(lib):
     class Cube(lib.autograd.Function):
