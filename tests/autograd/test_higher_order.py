@@ -206,8 +206,6 @@ def test_a_user_function_with_a_tensor_backward_is_twice_differentiable():
     assert_same(*both(run))
 
 
-@pytest.mark.xfail(strict=False, reason="gradgradcheck runs the first derivative under gradcheck's no_grad, so its "
-                                        "finite differences are all 0 (fixed on the gg_conv branch)")
 def test_gradgradcheck_of_a_user_function():
     cube, exp = cube_and_exp(minitorch)
     x = leaf(minitorch, [0.3, -0.7, 1.1])
