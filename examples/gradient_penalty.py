@@ -73,6 +73,7 @@ def critic_loss(critic: nn.Module, real: "torch.Tensor", fake: "torch.Tensor", a
 
 
 def train_critic(weight: float, steps: int = 100, batch: int = 32) -> None:
+    """Train a fresh critic on real (vertical) against generated (horizontal) bars; report every 25 steps."""
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     critic = make_critic()
