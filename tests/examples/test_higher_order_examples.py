@@ -29,6 +29,15 @@ def test_newton_finds_ln2_in_a_few_steps(tmp_path: Path) -> None:
     assert error < 1e-10 and steps > 20 and abs(x - ln2) < 1e-10 and abs(curvature - 2) < 1e-9, out
 
 
+def test_newton_prints_what_pytorch_prints(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    source = (ROOT / "examples" / "newton.py").read_text()
+    assert "\nimport minitorch as torch\n" in source
+    (tmp_path / "theirs.py").write_text(source.replace("\nimport minitorch as torch\n", "\nimport torch\n"))
+    ours = run("examples/newton.py", cwd=tmp_path, timeout=60).stdout
+    assert ours == run(str(tmp_path / "theirs.py"), cwd=tmp_path, timeout=120).stdout
+
+
 def test_hessian_vector_products_match_the_explicit_hessian(tmp_path: Path) -> None:
     out = run("examples/hessian_vector.py", cwd=tmp_path, timeout=60).stdout
     assert numbers(r"symmetric to (\S+)", out)[0] < 1e-12
