@@ -66,7 +66,7 @@ class Function:
     _recording = False
     _saved: tuple = ()
     _saved_versions: tuple = ()
-    _saved_origins: tuple = ()  # per saved value: ("in", i), ("out", j) or None (see _track_saved)
+    _saved_origins: tuple = ()  # per saved value: ("in", i, version counter), ("out", j, ...) or None
     _released = False
     _hooks: Optional[dict] = None
     _output_meta: tuple = ()
@@ -179,18 +179,18 @@ class Function:
 
     @staticmethod
     def _track_saved(ctx: "Function", args: tuple, outputs: Any) -> None:
-        """Where each saved value came from (``("in", i)``, ``("out", j)`` or None) and the version
-        counter of each saved input/output now, to detect in-place changes later."""
+        """Where each saved value came from (``("in", i)``, ``("out", j)`` or None, with the tensor's
+        version counter) and each saved input/output's version now, to detect in-place changes later."""
         candidates = [(a, ("in", i)) for i, a in enumerate(args) if isinstance(a, Tensor)]
         candidates += list(zip(outputs, [("out", j) for j in range(len(outputs))])) if type(outputs) is tuple \
             else [(outputs, ("out", 0))]
         versions, origins = [], []
         for saved in ctx._saved:
             origin = None
-            for tensor, where in candidates:  # a Function's forward saves Tensors, an ArrayFunction's arrays
+            for tensor, (kind, index) in candidates:  # a Function's forward saves Tensors, an ArrayFunction's arrays
                 if saved is tensor or _array_of(saved) is tensor._data:
                     versions.append((tensor._version_counter, tensor._version_counter.value))
-                    origin = where
+                    origin = (kind, index, tensor._version_counter)
                     break
             origins.append(origin)
         ctx._saved_versions, ctx._saved_origins = tuple(versions), tuple(origins)
@@ -256,10 +256,11 @@ class Function:
         wired = []
         for value, origin in zip(values, origins):
             if origin is not None and origin[0] == "out":
-                value = Tensor._from_op(_array_of(value), self, origin[1])
+                value = _sharing_versions(Tensor._from_op(_array_of(value), self, origin[1]), origin[2])
             elif origin is not None and not isinstance(value, Tensor) and self._edges[origin[1]] is not None:
                 node, index = self._edges[origin[1]]
-                value = node if isinstance(node, Tensor) else Tensor._from_op(value, node, index)
+                value = node if isinstance(node, Tensor) else \
+                    _sharing_versions(Tensor._from_op(value, node, index), origin[2])
             wired.append(_as_tensor(value))
         return tuple(wired)
 
@@ -310,6 +311,12 @@ def _scalar_to_array(ctx: Function, scalar: np.generic) -> np.ndarray:
     if ctx._saved:
         ctx._saved = tuple(array if saved is scalar else saved for saved in ctx._saved)
     return array
+
+
+def _sharing_versions(tensor: Tensor, counter: Any) -> Tensor:
+    """``tensor`` stands for a saved tensor: an in-place change to that one must show on this one."""
+    tensor._version_counter = counter
+    return tensor
 
 
 def _as_tensor(value: Any) -> Any:
