@@ -238,15 +238,20 @@ class Function:
         """``create_graph=True``: the same backward, run on Tensors under grad mode, so that what it
         computes is recorded and can be differentiated again."""
         saved, unpack = self._saved, self._unpack
-        self._saved, self._unpack = self._saved_in_graph(), None
+        wired = self._saved_in_graph()
+        self._saved, self._unpack = wired, None
         try:
             with grad_mode.enable_grad():
                 result = type(self).backward(self, *grads)
         finally:
             self._saved, self._unpack = saved, unpack
+        # minitorch's own ops keep every gradient in the graph, as PyTorch's formulas do; a user's
+        # Function returns what its backward computed
+        read = [t for t in (*grads, *wired) if isinstance(t, Tensor) and t._requires_grad] \
+            if isinstance(self, ArrayFunction) else []
         if isinstance(result, tuple):
-            return tuple(_as_tensor(g) for g in result)
-        return _as_tensor(result)
+            return tuple(_in_graph(_as_tensor(g), read) for g in result)
+        return _in_graph(_as_tensor(result), read)
 
     def _saved_in_graph(self) -> tuple:
         """The saved values as Tensors wired into the graph: inputs as they were, outputs as outputs
@@ -284,6 +289,29 @@ class ArrayFunction(Function):
 
     def _backward(self, grads: list) -> Any:
         return type(self).backward(self, *grads)
+
+
+class StaysInGraph(ArrayFunction):
+    """A gradient computed under ``create_graph`` that depends on nothing differentiable (relu's
+    ``g · 1[x > 0]`` for a constant ``g``) still belongs to the graph, with derivative 0 with respect
+    to what its backward read, as in PyTorch: differentiating it again gives zeros, not an error."""
+
+    @staticmethod
+    def forward(ctx, value, *read):
+        ctx.read = [(x.shape, x.dtype) for x in read]
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d value / d read = 0."""
+        xp = array_module(grad)
+        return (None,) + tuple(xp.zeros(shape, dtype) for shape, dtype in ctx.read)
+
+
+def _in_graph(gradient: Any, read: list) -> Any:
+    if read and isinstance(gradient, Tensor) and not gradient._requires_grad and gradient._data.dtype.kind == "f":
+        return StaysInGraph.apply(gradient, *read)
+    return gradient
 
 
 def _edges(args: tuple) -> tuple:
@@ -331,3 +359,6 @@ def _raise_device_mismatch(op: type, a: Any, b: Any) -> None:
         f"{op.__name__}: expected all tensors to be on the same device, but found at least two "
         f"devices, {device_of(a._data)} and {device_of(b._data)}; move one with .to(device)"
     )
+
+
+from minitorch.autograd.once_differentiable import once_differentiable  # noqa: E402,F401  PyTorch spells it here too
