@@ -108,6 +108,7 @@ def gradgradcheck(
     grad_outputs = [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs)
     count = len(inputs)
 
+    @grad_mode.enable_grad()  # also while gradcheck's finite differences run under no_grad
     def first_derivative(*values: Any) -> tuple:
         xs, vs = values[:count], values[count:]
         outs = _outputs_of(func, xs)
