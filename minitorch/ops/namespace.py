@@ -185,6 +185,13 @@ class TensorNamespace:
         like = a if isinstance(a, Tensor) else b
         return exponentials.logaddexp(self._operand(a, like), self._operand(b, like))
 
+    def amax(self, a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return a.amax(() if axis is None else axis, keepdims)
+
+    def repeat(self, a: Tensor, repeats: int, axis: int) -> Tensor:
+        """NumPy's repeat: each element ``repeats`` times in a row along ``axis`` (PyTorch's repeat_interleave)."""
+        return a.repeat_interleave(repeats, axis)
+
     def split(self, a: Tensor, sections: int, axis: int = 0) -> tuple:
         """NumPy's split into ``sections`` equal parts (an int), as views."""
         return a.chunk(sections, axis)

@@ -93,3 +93,20 @@ def test_cross_entropy_third_derivative(reduction):
     (our_h, our_k), (their_h, their_k) = results
     assert_close(our_h, their_h)
     assert_close(our_k, their_k)
+
+
+@pytest.mark.parametrize("options", [dict(), dict(is_causal=True), dict(mask=True), dict(enable_gqa=True)])
+def test_scaled_dot_product_attention_double_backward(options):
+    rng = np.random.default_rng(3)
+    heads = 4 if options.get("enable_gqa") else 2
+    q, k, v = rng.standard_normal((2, heads, 3, 4)), rng.standard_normal((2, 2, 5, 4)), rng.standard_normal((2, 2, 5, 3))
+    if options.get("is_causal"):
+        k, v = k[:, :, :3], v[:, :, :3]
+    mask = rng.standard_normal((3, k.shape[2]))
+
+    def fn(lib, q, k, v, mask):
+        return lib.nn.functional.scaled_dot_product_attention(
+            q, k, v, attn_mask=mask if options.get("mask") else None, is_causal=options.get("is_causal", False),
+            enable_gqa=options.get("enable_gqa", False))
+
+    check_double_backward(fn, [q, k, v, mask], [True, True, True, bool(options.get("mask"))], rng)
