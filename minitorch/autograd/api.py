@@ -112,7 +112,7 @@ def grad(outputs: Tensors, inputs: Tensors, grad_outputs: Optional[Tensors] = No
         )
     results = []
     for tensor, g in zip(wanted, grads):
-        if g is None and materialize_grads:
-            g = array_module(tensor._data).zeros_like(tensor._data)
+        if g is None and materialize_grads:  # zeros that, under create_graph, can be differentiated (as PyTorch)
+            g = Tensor._wrap(array_module(tensor._data).zeros_like(tensor._data), requires_grad=create_graph)
         results.append(g if g is None or isinstance(g, Tensor) else Tensor._wrap(g))
     return tuple(results)

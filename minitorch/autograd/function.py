@@ -66,7 +66,7 @@ class Function:
     _recording = False
     _saved: tuple = ()
     _saved_versions: tuple = ()
-    _saved_origins: tuple = ()  # per saved value: ("in", i), ("out", j) or None (see _track_saved)
+    _saved_origins: tuple = ()  # per saved value: ("in", i, version counter), ("out", j, ...) or None
     _released = False
     _hooks: Optional[dict] = None
     _output_meta: tuple = ()
@@ -179,18 +179,18 @@ class Function:
 
     @staticmethod
     def _track_saved(ctx: "Function", args: tuple, outputs: Any) -> None:
-        """Where each saved value came from (``("in", i)``, ``("out", j)`` or None) and the version
-        counter of each saved input/output now, to detect in-place changes later."""
+        """Where each saved value came from (``("in", i)``, ``("out", j)`` or None, with the tensor's
+        version counter) and each saved input/output's version now, to detect in-place changes later."""
         candidates = [(a, ("in", i)) for i, a in enumerate(args) if isinstance(a, Tensor)]
         candidates += list(zip(outputs, [("out", j) for j in range(len(outputs))])) if type(outputs) is tuple \
             else [(outputs, ("out", 0))]
         versions, origins = [], []
         for saved in ctx._saved:
             origin = None
-            for tensor, where in candidates:  # a Function's forward saves Tensors, an ArrayFunction's arrays
+            for tensor, (kind, index) in candidates:  # a Function's forward saves Tensors, an ArrayFunction's arrays
                 if saved is tensor or _array_of(saved) is tensor._data:
                     versions.append((tensor._version_counter, tensor._version_counter.value))
-                    origin = where
+                    origin = (kind, index, tensor._version_counter)
                     break
             origins.append(origin)
         ctx._saved_versions, ctx._saved_origins = tuple(versions), tuple(origins)
@@ -238,15 +238,17 @@ class Function:
         """``create_graph=True``: the same backward, run on Tensors under grad mode, so that what it
         computes is recorded and can be differentiated again."""
         saved, unpack = self._saved, self._unpack
-        self._saved, self._unpack = self._saved_in_graph(), None
+        wired = self._saved_in_graph()
+        self._saved, self._unpack = wired, None
         try:
             with grad_mode.enable_grad():
                 result = type(self).backward(self, *grads)
         finally:
             self._saved, self._unpack = saved, unpack
+        read = [t for t in (*grads, *wired) if isinstance(t, Tensor) and t._requires_grad]
         if isinstance(result, tuple):
-            return tuple(_as_tensor(g) for g in result)
-        return _as_tensor(result)
+            return tuple(_in_graph(_as_tensor(g), read) for g in result)
+        return _in_graph(_as_tensor(result), read)
 
     def _saved_in_graph(self) -> tuple:
         """The saved values as Tensors wired into the graph: inputs as they were, outputs as outputs
@@ -256,10 +258,11 @@ class Function:
         wired = []
         for value, origin in zip(values, origins):
             if origin is not None and origin[0] == "out":
-                value = Tensor._from_op(_array_of(value), self, origin[1])
+                value = _sharing_versions(Tensor._from_op(_array_of(value), self, origin[1]), origin[2])
             elif origin is not None and not isinstance(value, Tensor) and self._edges[origin[1]] is not None:
                 node, index = self._edges[origin[1]]
-                value = node if isinstance(node, Tensor) else Tensor._from_op(value, node, index)
+                value = node if isinstance(node, Tensor) else \
+                    _sharing_versions(Tensor._from_op(value, node, index), origin[2])
             wired.append(_as_tensor(value))
         return tuple(wired)
 
@@ -283,6 +286,29 @@ class ArrayFunction(Function):
 
     def _backward(self, grads: list) -> Any:
         return type(self).backward(self, *grads)
+
+
+class StaysInGraph(ArrayFunction):
+    """A gradient computed under ``create_graph`` that depends on nothing differentiable (relu's
+    ``g · 1[x > 0]`` for a constant ``g``) still belongs to the graph, with derivative 0 with respect
+    to what its backward read, as in PyTorch: differentiating it again gives zeros, not an error."""
+
+    @staticmethod
+    def forward(ctx, value, *read):
+        ctx.read = [(x.shape, x.dtype) for x in read]
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d value / d read = 0."""
+        xp = array_module(grad)
+        return (None,) + tuple(xp.zeros(shape, dtype) for shape, dtype in ctx.read)
+
+
+def _in_graph(gradient: Any, read: list) -> Any:
+    if read and isinstance(gradient, Tensor) and not gradient._requires_grad and gradient._data.dtype.kind == "f":
+        return StaysInGraph.apply(gradient, *read)
+    return gradient
 
 
 def _edges(args: tuple) -> tuple:
@@ -310,6 +336,12 @@ def _scalar_to_array(ctx: Function, scalar: np.generic) -> np.ndarray:
     if ctx._saved:
         ctx._saved = tuple(array if saved is scalar else saved for saved in ctx._saved)
     return array
+
+
+def _sharing_versions(tensor: Tensor, counter: Any) -> Tensor:
+    """``tensor`` stands for a saved tensor: an in-place change to that one must show on this one."""
+    tensor._version_counter = counter
+    return tensor
 
 
 def _as_tensor(value: Any) -> Any:

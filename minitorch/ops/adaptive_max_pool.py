@@ -50,7 +50,7 @@ class AdaptiveMaxPool2d(ArrayFunction):
     def backward(ctx, grad, grad_indices=None):
         """dx[the maximum of each bin] += dy (winners of overlapping bins add up)."""
         (indices,) = ctx.saved_tensors
-        return _scatter(grad, indices, ctx.input_shape), None
+        return MaxUnpool2d.call(grad, indices, ctx.input_shape), None
 
 
 def _scatter(values: Any, indices: Any, shape: tuple) -> Any:
@@ -64,18 +64,34 @@ def _scatter(values: Any, indices: Any, shape: tuple) -> Any:
 
 
 class MaxUnpool2d(ArrayFunction):
+    """Values added into zero planes at flat indices (also adaptive max pooling's backward)."""
+
     @staticmethod
     def forward(ctx, x, indices, out_shape):
-        ctx.save_for_backward(indices)
+        ctx.indices = indices
         return _scatter(x, indices, out_shape)
 
     @staticmethod
     def backward(ctx, grad):
         """dx = dy read back at the positions the values were put."""
-        (indices,) = ctx.saved_tensors
-        flat = grad.reshape(grad.shape[:-2] + (-1,))
-        return array_module(grad).take_along_axis(flat, indices.reshape(indices.shape[:-2] + (-1,)),
-                                                  axis=-1).reshape(indices.shape), None, None
+        return GatherFromPlanes.call(grad, ctx.indices), None, None
+
+
+class GatherFromPlanes(ArrayFunction):
+    """``out[..., k] = a[..., indices[..., k]]`` in flat (row·W + column) positions of each plane: the
+    adjoint of :class:`MaxUnpool2d`, and so its backward; its own backward is that scatter."""
+
+    @staticmethod
+    def forward(ctx, planes, indices):
+        ctx.indices, ctx.input_shape = indices, planes.shape
+        flat = planes.reshape(planes.shape[:-2] + (-1,))
+        return array_module(planes).take_along_axis(flat, indices.reshape(indices.shape[:-2] + (-1,)),
+                                                    axis=-1).reshape(indices.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """The adjoint of a gather: a scatter-add to the same positions."""
+        return MaxUnpool2d.call(grad, ctx.indices, ctx.input_shape), None
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: Union[int, Sequence[Optional[int]]],

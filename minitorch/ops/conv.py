@@ -13,6 +13,11 @@ and its backward, with dY the upstream gradient as a matrix (one row per output 
     dx    = col2im(dcols)       kh·kw strided-slice additions: overlapping windows add up
     db    = Σ dY                over pixels and images
 
+**Higher orders.** That backward is an op of its own, :class:`Conv2dBackward` (PyTorch's
+``convolution_backward``). dx is bilinear in (dY, W), dW in (dY, x), so the backward's backward is
+made of convolutions and of itself again (:func:`convolution_double_backward`): gradients of every
+order exist, as a gradient penalty (WGAN-GP) or a Hessian-vector product needs.
+
 **Memory layout** (``ops/layout.py``). The public shape is PyTorch's (N, C, H, W), but the ops
 here keep images *batch-innermost* in memory, (C, H, W, N): a conv or pool output is an
 (N, C, H, W)-shaped view of a (C, H, W, N) array, which NumPy's elementwise ops (ReLU ...)
@@ -121,21 +126,31 @@ class Conv2d(ArrayFunction):
 
         in_pieces(convolve, out_size[0], x, work=fields.size)
         ctx.save_for_backward(x, weight, planes)  # planes: x batch-innermost (x itself after a conv/pool)
-        ctx.geometry = (kernel, stride, padding, dilation, groups, out_size)
+        ctx.settings = (stride, padding, dilation, groups)
         return to_images(out, ctx.unbatched)
 
     @staticmethod
     def backward(ctx, grad):
-        """dW = dY·colsᵀ, dx = col2im(Wᵀ·dY), db = Σ dY, with dY the gradient as (G, O/G, Ho·Wo·N).
+        """dW = dY·colsᵀ, dx = col2im(Wᵀ·dY), db = Σ dY: :class:`Conv2dBackward`, an op of its own."""
+        x, weight, planes = ctx.saved_tensors
+        needs = ctx.needs_input_grad[:3]
+        return spread(Conv2dBackward.call(grad, x, weight, planes, needs, *ctx.settings), needs) + (None,) * 4
 
-        On several threads a first layer (no dx) splits its rows of output, each thread adding up
+
+class Conv2dBackward(ArrayFunction):
+    """The gradients (dx, dW, db) of a convolution, those of them ``needs`` asks for, as an op of its own
+    (so that they can be differentiated again: :func:`convolution_double_backward`)."""
+
+    @staticmethod
+    def forward(ctx, grad, x, weight, planes, needs, stride, padding, dilation, groups):
+        """On several threads a first layer (no dx) splits its rows of output, each thread adding up
         its own part of dW; otherwise the threads split the input channels c, each computing its
         columns of dW and its planes of dx (so col2im's overlapping additions never collide).
-        """
-        x, weight, planes = ctx.saved_tensors
-        kernel, stride, padding, dilation, groups, out_size = ctx.geometry
-        need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
+        ``planes`` is x batch-innermost, or None (then made here)."""
+        need_x, need_weight, need_bias = needs
+        planes = to_planes(x) if planes is None else planes
         grad_planes = to_planes(grad)
+        kernel, out_size = weight.shape[2:], grad_planes.shape[1:3]
         x_pad = pad_planes(planes, padding)
         fields = receptive_fields(x_pad, kernel, stride, dilation, out_size)
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
@@ -176,10 +191,53 @@ class Conv2d(ArrayFunction):
         elif need_weight:
             in_pieces(by_rows, out_size[0], x, work=fields.size)
             grad_weight = added_up([partial_weights[k] for k in sorted(partial_weights)])
-        grad_x = to_images(crop_planes(grad_pad, padding, planes.shape[1:3]), ctx.unbatched) if need_x else None
+        grad_x = to_images(crop_planes(grad_pad, padding, planes.shape[1:3]), x.ndim == 3) if need_x else None
         grad_weight = grad_weight.reshape(weight.shape) if need_weight else None
         grad_bias = grad_planes.sum(axis=(1, 2, 3)) if need_bias else None
-        return grad_x, grad_weight, grad_bias, None, None, None, None
+        ctx.save_for_backward(grad, x, weight)
+        ctx.needs, ctx.settings = needs, (stride, padding, dilation, groups)
+        return gathered((grad_x, grad_weight, grad_bias))
+
+    @staticmethod
+    def backward(ctx, *upstream):
+        """Bilinear: d(dY) = conv(u_x, W) + conv(x, u_W) + u_b, dx = dx(dY, W := u_W), dW = dW(dY, x := u_x)."""
+        return convolution_double_backward(ctx, upstream, Conv2d)
+
+
+def convolution_double_backward(ctx: Any, upstream: tuple, convolution: type) -> tuple:
+    """The backward of a convolution's backward (``type(ctx)``, whose ``forward`` was given (dY, x, W,
+    planes, needs, *settings)): given upstream (u_x, u_W, u_b) for (dx, dW, db), each bilinear in
+    (dY, W) or (dY, x), or linear in dY, differentiate each in each argument."""
+    grad, x, weight = ctx.saved_tensors
+    upstream_x, upstream_weight, upstream_bias = spread(upstream, ctx.needs)
+    need_grad, need_x, need_weight = ctx.needs_input_grad[:3]
+    backward, settings = type(ctx), ctx.settings
+    grad_grad = grad_x = grad_weight = None
+    if need_grad:
+        terms = []
+        if upstream_x is not None:
+            terms.append(convolution.call(upstream_x, weight, None, *settings))
+        if upstream_weight is not None:
+            terms.append(convolution.call(x, upstream_weight, None, *settings))
+        if upstream_bias is not None:
+            terms.append(array_module(grad).zeros_like(grad) + upstream_bias.reshape((-1, 1, 1)))
+        grad_grad = added_up(terms)
+    if need_x and upstream_weight is not None:
+        grad_x = backward.call(grad, x, upstream_weight, None, (True, False, False), *settings)[0]
+    if need_weight and upstream_x is not None:
+        grad_weight = backward.call(grad, upstream_x, weight, None, (False, True, False), *settings)[0]
+    return (grad_grad, grad_x, grad_weight) + (None,) * (2 + len(settings))
+
+
+def gathered(gradients: tuple) -> tuple:
+    """The gradients that were asked for (an op's outputs must be arrays, not None)."""
+    return tuple(gradient for gradient in gradients if gradient is not None)
+
+
+def spread(gradients: tuple, needs: tuple) -> tuple:
+    """The inverse of :func:`gathered`: one entry per input, None where no gradient was asked for."""
+    given = iter(gradients)
+    return tuple(next(given) if need else None for need in needs)
 
 
 def added_up(parts: list) -> Any:

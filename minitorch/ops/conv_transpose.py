@@ -21,7 +21,7 @@ from typing import Optional, Sequence
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
-from minitorch.ops.conv import col2im, im2col, receptive_fields
+from minitorch.ops.conv import col2im, convolution_double_backward, gathered, im2col, receptive_fields, spread
 from minitorch.ops.geometry import IntOrPair, Pair, pair
 from minitorch.ops.layout import pad_planes, to_images, to_planes
 from minitorch.tensor import Tensor
@@ -46,30 +46,52 @@ class ConvTranspose2d(ArrayFunction):
             out_pad[:, padding[0]:full[0] - padding[0], padding[1]:full[1] - padding[1]])
         if bias is not None:
             out += bias[:, None, None, None]
-        ctx.save_for_backward(x_rows, weight_rows)
-        ctx.geometry = (kernel, stride, padding, output_padding, dilation, groups, planes.shape, weight.shape)
+        ctx.save_for_backward(x, weight, planes)
+        ctx.settings = (stride, padding, output_padding, dilation, groups)
         y = to_images(out, unbatched=False)
         return y[0] if ctx.unbatched else y
 
     @staticmethod
     def backward(ctx, grad):
+        """dX = W·dcols, dW = X·dcolsᵀ, db = Σ dY: :class:`ConvTranspose2dBackward`, an op of its own."""
+        x, weight, planes = ctx.saved_tensors
+        needs = ctx.needs_input_grad[:3]
+        gradients = ConvTranspose2dBackward.call(grad, x, weight, planes, needs, *ctx.settings)
+        return spread(gradients, needs) + (None,) * 5
+
+
+class ConvTranspose2dBackward(ArrayFunction):
+    """The gradients (dx, dW, db) of a transposed convolution that ``needs`` asks for, as an op whose
+    own backward is :func:`~minitorch.ops.conv.convolution_double_backward`."""
+
+    @staticmethod
+    def forward(ctx, grad, x, weight, planes, needs, stride, padding, output_padding, dilation, groups):
         """dcols = im2col(pad(dY)): dX = W·dcols, dW = X·dcolsᵀ, db = Σ dY (per output channel)."""
-        x_rows, weight_rows = ctx.saved_tensors
-        kernel, stride, padding, output_padding, dilation, groups, input_shape, weight_shape = ctx.geometry
-        need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
+        need_x, need_weight, need_bias = needs
+        planes = to_planes(x) if planes is None else planes
+        channels, kernel = planes.shape[0], weight.shape[2:]
         grad_planes = to_planes(grad)
         sides = tuple((padding[d], padding[d] + output_padding[d]) for d in range(2))
-        fields = receptive_fields(pad_planes(grad_planes, sides), kernel, stride, dilation, input_shape[1:3])
-        cols = im2col(fields, slice(0, input_shape[1]), groups)
+        fields = receptive_fields(pad_planes(grad_planes, sides), kernel, stride, dilation, planes.shape[1:3])
+        cols = im2col(fields, slice(0, planes.shape[1]), groups)
         grad_x = grad_weight = grad_bias = None
         if need_x:
-            grad_x = to_images((weight_rows @ cols).reshape(input_shape), unbatched=False)
-            grad_x = grad_x[0] if ctx.unbatched else grad_x
+            weight_rows = weight.reshape(groups, channels // groups, -1)
+            grad_x = to_images((weight_rows @ cols).reshape(planes.shape), unbatched=False)
+            grad_x = grad_x[0] if x.ndim == 3 else grad_x
         if need_weight:
-            grad_weight = (x_rows @ cols.transpose(0, 2, 1)).reshape(weight_shape)
+            x_rows = planes.reshape(groups, channels // groups, -1)
+            grad_weight = (x_rows @ cols.transpose(0, 2, 1)).reshape(weight.shape)
         if need_bias:
             grad_bias = grad_planes.sum(axis=(1, 2, 3))
-        return grad_x, grad_weight, grad_bias, None, None, None, None, None
+        ctx.save_for_backward(grad, x, weight)
+        ctx.needs, ctx.settings = needs, (stride, padding, output_padding, dilation, groups)
+        return gathered((grad_x, grad_weight, grad_bias))
+
+    @staticmethod
+    def backward(ctx, *upstream):
+        """Bilinear: d(dY) = convT(u_x, W) + convT(x, u_W) + u_b, dx = dx(dY, W := u_W), dW = dW(dY, x := u_x)."""
+        return convolution_double_backward(ctx, upstream, ConvTranspose2d)
 
 
 def transposed_output_size(size: Sequence[int], kernel: Sequence[int], stride: Pair, padding: Pair,

@@ -42,20 +42,19 @@ class ConstantPad(ArrayFunction):
         if any(size < 0 for size in out_shape):
             raise RuntimeError(f"padding {pairs} would make the shape {list(x.shape)} negative: {list(out_shape)}")
         out = array_module(x).full(out_shape, value, dtype=x.dtype)
-        ctx.source, ctx.target = placement(x.shape, pairs)
-        ctx.input_shape = x.shape
-        out[ctx.target] = x[ctx.source]
+        source, ctx.target = placement(x.shape, pairs)
+        ctx.cropped = [(kept.start, size - kept.stop) for kept, size in zip(source, x.shape)]
+        out[ctx.target] = x[source]
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        """d pad(x)/dx = 1 where x landed in the output, so the gradient is that window."""
+        """d pad(x)/dx = 1 where x landed in the output, so the gradient is that window (with zeros
+        padded back where x was cropped: a ConstantPad again, which has a backward of its own)."""
         window = grad[ctx.target]
-        if window.shape == ctx.input_shape:
+        if not any(before or after for before, after in ctx.cropped):
             return window, None, None
-        grad_x = array_module(grad).zeros(ctx.input_shape, dtype=grad.dtype)  # cropped parts get 0
-        grad_x[ctx.source] = window
-        return grad_x, None, None
+        return ConstantPad.call(window, ctx.cropped, 0), None, None
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: Optional[float] = None) -> Tensor:

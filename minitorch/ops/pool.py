@@ -19,6 +19,11 @@ Channels are pooled independently, so on the CPU each thread takes a block of ch
 Max pooling sends the gradient of each window to its *first* maximum in row-major order (PyTorch's
 rule): flat patches of real images tie often, and a plain ``x == max`` mask would hand the same
 gradient to every tied pixel.
+
+Each backward is an op with a backward of its own, so gradients of every order exist: max pooling's
+(a scatter to the winners) and the gather from the winners are each other's adjoints, and average
+pooling's backward has average pooling itself as its backward. Max pooling's second derivative in x
+is zero (its first is piecewise constant), as in PyTorch.
 """
 from __future__ import annotations
 
@@ -105,14 +110,55 @@ class MaxPool2d(ArrayFunction):
     def backward(ctx, grad, grad_indices=None):
         """dx[first maximum of each window] += dy; every other pixel of the window gets nothing."""
         (winner,) = ctx.saved_tensors
-        input_shape, kernel, stride, dilation, sides, out_size = ctx.geometry
+        return (MaxPool2dBackward.call(grad, winner, ctx.geometry, ctx.unbatched),) + (None,) * 6
+
+
+class MaxPool2dBackward(ArrayFunction):
+    """Max pooling's backward as an op: a scatter of dy to each window's winner. It is linear in dy,
+    and its own backward is the gather from the same winners (:class:`MaxPool2dGather`)."""
+
+    @staticmethod
+    def forward(ctx, grad, winner, geometry, unbatched):
+        input_shape, kernel, stride, dilation, sides, out_size = geometry
         grad = to_planes(grad)
 
         def share(i: int, j: int, channels: slice) -> Any:
             return grad[channels] * (winner[channels] == i * kernel[1] + j)
 
+        ctx.winner, ctx.geometry, ctx.unbatched = winner, geometry, unbatched
         grad_x = scatter_to_windows(share, grad, input_shape, kernel, stride, dilation, sides, out_size)
-        return to_images(grad_x, ctx.unbatched), None, None, None, None, None, None
+        return to_images(grad_x, unbatched)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        """The adjoint of a scatter to the winners: read each window's winner back."""
+        return MaxPool2dGather.call(grad_grad_x, ctx.winner, ctx.geometry, ctx.unbatched), None, None, None
+
+
+class MaxPool2dGather(ArrayFunction):
+    """``out[c, y, x, n] = a_pad[c, the winner of window (y, x), n]``: the values of ``a`` (shaped like
+    the input) where max pooling took its maxima from, so that ``max_pool2d(x) = gather(x)``."""
+
+    @staticmethod
+    def forward(ctx, values, winner, geometry, unbatched):
+        input_shape, kernel, stride, dilation, sides, out_size = geometry
+        xp = array_module(values)
+        values_pad = pad_planes(to_planes(values), sides)
+        out = xp.zeros(winner.shape, dtype=values.dtype)
+
+        def gather(channels: slice) -> None:
+            for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
+                xp.copyto(out[channels], values_pad[channels, rows, cols],
+                          where=winner[channels] == i * kernel[1] + j)
+
+        in_pieces(gather, out.shape[0], values, work=out.size * kernel[0] * kernel[1], uses_blas=False)
+        ctx.winner, ctx.geometry, ctx.unbatched = winner, geometry, unbatched
+        return to_images(out, unbatched)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """The adjoint of the gather: the scatter, max pooling's backward."""
+        return MaxPool2dBackward.call(grad, ctx.winner, ctx.geometry, ctx.unbatched), None, None, None
 
 
 def flat_indices(winner: Any, width: int, kernel: Pair, stride: Pair, dilation: Pair, sides: Padding) -> Any:
@@ -150,18 +196,33 @@ class AvgPool2d(ArrayFunction):
         total /= divisor
         ctx.divisor = divisor
         ctx.geometry = (planes.shape, kernel, stride, sides, out_size)
+        ctx.settings = (kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
         return to_images(total, ctx.unbatched)
 
     @staticmethod
     def backward(ctx, grad):
         """dx = Σ over the windows holding x of dy / (that window's divisor)."""
-        input_shape, kernel, stride, sides, out_size = ctx.geometry
-        dilation = (1, 1)
+        return (AvgPool2dBackward.call(grad, ctx.divisor, ctx.geometry, ctx.settings, ctx.unbatched),) + (None,) * 6
+
+
+class AvgPool2dBackward(ArrayFunction):
+    """Average pooling's backward as an op: linear in dy, and its adjoint (its backward) is average
+    pooling itself, with the same windows and divisors."""
+
+    @staticmethod
+    def forward(ctx, grad, divisor, geometry, settings, unbatched):
+        input_shape, kernel, stride, sides, out_size = geometry
         grad = to_planes(grad)
-        share = grad / ctx.divisor
+        share = grad / divisor
         grad_x = scatter_to_windows(lambda i, j, channels: share[channels], grad, input_shape, kernel, stride,
-                                    dilation, sides, out_size)
-        return to_images(grad_x, ctx.unbatched), None, None, None, None, None, None
+                                    (1, 1), sides, out_size)
+        ctx.settings = settings
+        return to_images(grad_x, unbatched)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        """d(dy) = avg_pool2d(the upstream gradient)."""
+        return AvgPool2d.call(grad_grad_x, *ctx.settings), None, None, None, None
 
 
 def window_sizes(planes: Any, kernel: Pair, stride: Pair, padding: Pair, out_size: Pair,

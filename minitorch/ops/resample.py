@@ -5,7 +5,8 @@ Each of these computes every output row from a fixed weighted set of input rows,
 column likewise, independently. So each is two small matrix products (:class:`Resample`)::
 
     Y = A_h · X · A_wᵀ            A_h: (H_out, H), A_w: (W_out, W), applied to every image
-    dX = A_hᵀ · dY · A_w          the backward: the same matrices, transposed
+    dX = A_hᵀ · dY · A_w          the backward: the same matrices, transposed (a Resample too,
+                                  so it has a backward of its own: double backward)
 
 and the methods differ only in how they fill the matrices (row ``i`` holds output pixel ``i``'s
 weights): an average over a bin of input pixels (adaptive pooling), a single 1 (nearest), or two
@@ -30,11 +31,9 @@ class Resample(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        """dX = A_hᵀ · dY · A_w (A_h absent for 1-D signals)."""
+        """dX = A_hᵀ · dY · A_w (A_h absent for 1-D signals): a resampling by the transposed matrices."""
         row_matrix, column_matrix = ctx.matrices
-        if row_matrix is not None:
-            grad = row_matrix.T @ grad
-        return grad @ column_matrix, None, None
+        return Resample.call(grad, None if row_matrix is None else row_matrix.T, column_matrix.T), None, None
 
 
 # ----- the matrices: row i = the weights of output pixel i over the input pixels -----

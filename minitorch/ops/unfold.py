@@ -3,7 +3,8 @@
 ``unfold`` lays every kh×kw receptive field of (N, C, H, W) images out as a column:
 (N, C·kh·kw, L) with L the number of window positions, so a convolution is ``W · unfold(x)``.
 ``fold`` adds such columns back into (N, C, H, W) images, summing where windows overlap. Each is
-the other's backward. Both reuse the kernels of ``ops/conv.py`` on batch-innermost images.
+the other's backward (so both have backwards of every order). Both reuse the kernels of
+``ops/conv.py`` on batch-innermost images.
 """
 from __future__ import annotations
 
@@ -48,21 +49,22 @@ class Unfold(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """dx = fold(dY): each column entry's gradient goes back to the pixel it was read from."""
-        return to_images(_images(grad, *ctx.geometry), unbatched=False), None, None, None, None
+        size, kernel, dilation, padding, stride, _ = ctx.geometry
+        return Fold.call(grad, size, kernel, dilation, padding, stride), None, None, None, None
 
 
 class Fold(ArrayFunction):
     @staticmethod
     def forward(ctx, columns, size, kernel, dilation, padding, stride):
         out = conv_output_size(size, kernel, stride, tuple((p, p) for p in padding), dilation)
-        ctx.geometry = (kernel, dilation, padding, stride, out)
+        ctx.settings = (kernel, dilation, padding, stride)
         return to_images(array_module(columns).ascontiguousarray(
             _images(columns, size, kernel, dilation, padding, stride, out)), unbatched=False)
 
     @staticmethod
     def backward(ctx, grad):
         """dcolumns = unfold(dY)."""
-        return _columns(to_planes(grad), *ctx.geometry), None, None, None, None, None
+        return Unfold.call(grad, *ctx.settings), None, None, None, None, None
 
 
 def unfold(input: Tensor, kernel_size: IntOrPair, dilation: IntOrPair = 1, padding: IntOrPair = 0,

@@ -21,9 +21,19 @@ FAKECUDA_OPEN = {"scatter", "scatter_inplace_one_hot", "index_copy", "repeat_int
                  "nan_to_num_values", "isinf", "isposinf", "isneginf", "isclose_nan"}
 
 
+# Cases whose double backward (create_graph=True) does not yet match PyTorch: to be fixed (higher-order issue).
+GRADGRAD_OPEN: set = set()
+
+
+def xfail_open_double_backward(case: OpCase) -> None:
+    if case.name in GRADGRAD_OPEN:
+        pytest.xfail(f"{case.name}: double backward not yet right (higher-order gradients issue)")
+
+
 def skip_known_device_bugs(case: OpCase, backend: str) -> None:
     if backend == "cuda" and case.name in FAKECUDA_OPEN:  # fakecuda runs as "cuda"
         pytest.xfail(f"{case.name}: host arrays in a device computation (found by the CuPy stand-in)")
 
 
-__all__ = ["CASES", "FAKECUDA_OPEN", "KINDS", "OpCase", "skip_known_device_bugs"]
+__all__ = ["CASES", "FAKECUDA_OPEN", "GRADGRAD_OPEN", "KINDS", "OpCase", "skip_known_device_bugs",
+           "xfail_open_double_backward"]
