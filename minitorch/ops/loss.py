@@ -178,7 +178,7 @@ class CrossEntropyBackward(ArrayFunction):
             per_row = mass_share * (gg_rows * probs).sum(axis=1) - hit_share * target.pick(gg_rows)
             if spread is not None:
                 per_row = per_row - target.valid * (gg_rows * spread).sum(axis=1)
-            grad_grad = row_scales_adjoint(per_row, grad, reduction, target.total_weight)
+            grad_grad = row_scales_adjoint(per_row, grad.shape, reduction, target.total_weight)
         return (grad_grad, grad_log_probs) + (None,) * 5
 
 
@@ -187,10 +187,10 @@ def log_softmax_rows(logits: Tensor) -> Tensor:
     return LogSoftmax.apply(class_last_rows(logits), 1)
 
 
-def row_scales_adjoint(per_row: Any, grad: Any, reduction: str, total_weight: Any) -> Any:
+def row_scales_adjoint(per_row: Any, grad_shape: tuple, reduction: str, total_weight: Any) -> Any:
     """The transpose of :func:`row_scales`: d/d grad of Σᵢ per_rowᵢ·scaleᵢ."""
     if reduction == "none":
-        return per_row.reshape(grad.shape)
+        return per_row.reshape(grad_shape)
     if reduction == "sum":
         return per_row.sum()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -253,11 +253,27 @@ class NLL(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d loss/d x[i, yᵢ] = −w[yᵢ]·scaleᵢ; every other entry gets 0."""
-        target = ctx.target
-        num_classes = ctx.input_shape[1] if len(ctx.input_shape) > 1 else ctx.input_shape[0]
+        return (NLLBackward.call(grad, ctx.target, ctx.reduction, ctx.input_shape),) + (None,) * 4
+
+
+class NLLBackward(ArrayFunction):
+    """NLL's gradient, a scatter of the row scales into zeros: an op whose own derivative (linear
+    in the upstream gradient) is the gather of the same entries."""
+
+    @staticmethod
+    def forward(ctx, grad, target, reduction, input_shape):
+        num_classes = input_shape[1] if len(input_shape) > 1 else input_shape[0]
         grad_rows = array_module(grad).zeros((target.rows.size, num_classes), dtype=grad.dtype)
-        grad_rows[target.rows, target.classes] = -target.weights * row_scales(grad, ctx.reduction, target.total_weight)
-        return rows_to_input_shape(grad_rows, ctx.input_shape), None, None, None, None
+        grad_rows[target.rows, target.classes] = -target.weights * row_scales(grad, reduction, target.total_weight)
+        ctx.grad_shape, ctx.settings = grad.shape, (target, reduction)
+        return rows_to_input_shape(grad_rows, input_shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        """d/d scaleᵢ = −w[yᵢ]·gg[i, yᵢ], then through the row scales to the upstream gradient."""
+        target, reduction = ctx.settings
+        per_row = -target.weights * target.pick(class_last_rows(gg))
+        return row_scales_adjoint(per_row, ctx.grad_shape, reduction, target.total_weight), None, None, None
 
 
 # ----- mean squared error -----

@@ -153,6 +153,7 @@ def _along_channels(weight: Any, x: Any) -> Any:
 class RandomSlope(ArrayFunction):
     @staticmethod
     def forward(ctx, x, slopes):
+        ctx.save_for_backward(x)  # as PyTorch: the gradient belongs to x's graph (with derivative 0)
         ctx.slopes = slopes
         return x * slopes
 

@@ -110,3 +110,22 @@ def test_scaled_dot_product_attention_double_backward(options):
             enable_gqa=options.get("enable_gqa", False))
 
     check_double_backward(fn, [q, k, v, mask], [True, True, True, bool(options.get("mask"))], rng)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_nll_loss_third_derivative(reduction):
+    """NLLBackward (a scatter) has a derivative of its own, a gather: log_softmax then nll, three times."""
+    rng = np.random.default_rng(2)
+    x, t, w = rng.standard_normal((5, 3)), np.array([0, 2, 1, 2, 1]), rng.uniform(0.5, 2.0, (3,))
+    v1, v2, v3 = (rng.standard_normal(shape) for shape in (5 if reduction == "none" else (), (5, 3), (5, 3)))
+    results = []
+    for lib in (minitorch, torch):
+        leaf = lib.tensor(x, requires_grad=True)
+        loss = lib.nn.functional.nll_loss(lib.nn.functional.log_softmax(leaf, 1), lib.tensor(t), weight=lib.tensor(w),
+                                          ignore_index=1, reduction=reduction)
+        (g,) = lib.autograd.grad(loss, [leaf], lib.tensor(v1), create_graph=True)
+        (h,) = lib.autograd.grad((g * lib.tensor(v2)).sum(), [leaf], create_graph=True)
+        (k,) = lib.autograd.grad((h * lib.tensor(v3)).sum(), [leaf])
+        results.append((g, h, k))
+    for ours, theirs in zip(*results):
+        assert_close(ours, theirs)
