@@ -137,3 +137,36 @@ def test_recurrent_double_backward_says_it_is_not_implemented(layer):
     x = minitorch.tensor(np.random.default_rng(0).standard_normal((5, 2, 3)), requires_grad=True)
     with pytest.raises(NotImplementedError, match="double backward"):
         minitorch.autograd.grad(recurrent(x)[0].sum(), [x], create_graph=True)
+
+
+def _third_derivatives(lib, fn, arrays, vectors):
+    """d/dx of Σ u·(d/dx of Σ w·(vᵀ·∂fn/∂x)): the third derivative along random directions."""
+    v, w, u = vectors
+    x = lib.tensor(arrays[0], requires_grad=True)
+    (g,) = lib.autograd.grad(fn(lib, x), [x], lib.tensor(v), create_graph=True)
+    (h,) = lib.autograd.grad((g * lib.tensor(w)).sum(), [x], create_graph=True)
+    (k,) = lib.autograd.grad((h * lib.tensor(u)).sum(), [x])
+    return h, k
+
+
+def _standardize_by_hand(x, dim):
+    centred = x - x.mean(dim, keepdim=True)
+    return centred / ((centred * centred).mean(dim, keepdim=True) + 1e-5).sqrt()
+
+
+@pytest.mark.parametrize("name", ["batch_norm", "layer_norm", "group_norm"])
+def test_normalization_third_derivative(name):
+    """Batch statistics and 1/σ are recomputed from x under create_graph, so the backward is
+    differentiable any number of times. (PyTorch's own batch/layer norm double backward is not: its
+    third derivative differs from that of the same function composed of ops, which is the reference.)"""
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((4, 6))
+    vectors = [rng.standard_normal((4, 6)) for _ in range(3)]
+    ours = {"batch_norm": lambda lib, x: lib.nn.functional.batch_norm(x, None, None, training=True),
+            "layer_norm": lambda lib, x: lib.nn.functional.layer_norm(x, (6,)),
+            "group_norm": lambda lib, x: lib.nn.functional.group_norm(x.reshape(4, 2, 3), 1).reshape(4, 6)}[name]
+    dim = 0 if name == "batch_norm" else 1
+    our_h, our_k = _third_derivatives(minitorch, ours, [x], vectors)
+    their_h, their_k = _third_derivatives(torch, lambda lib, x: _standardize_by_hand(x, dim), [x], vectors)
+    assert_close(our_h, their_h)
+    assert_close(our_k, their_k)
