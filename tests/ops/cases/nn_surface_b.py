@@ -117,8 +117,8 @@ CASES = [
            class_rows(), gradgrad=False),
     OpCase("multi_margin_loss_p2_weight", lambda lib, x, t, w: F(lib).multi_margin_loss(x, t, p=2, margin=0.7,
                                                                                         weight=w),
-           args(floats((3, 4), distinct=True, **OFF_GRID), integer_arrays((3,), 0, 3), floats((4,), **POSITIVE)), grad=(0,),
-           gradgrad=False),
+           args(floats((3, 4), distinct=True, **OFF_GRID), integer_arrays((3,), 0, 3), floats((4,), **POSITIVE)),
+           grad=(0,), gradgrad=False),
     OpCase("multi_margin_loss_unbatched", lambda lib, x, t: F(lib).multi_margin_loss(x, t, reduction="none"),
            args(floats((4,), distinct=True, **OFF_GRID), integer_arrays((), 0, 3)), gradgrad=False),
     OpCase("multilabel_margin_loss", every_reduction(
