@@ -245,7 +245,10 @@ class Function:
                 result = type(self).backward(self, *grads)
         finally:
             self._saved, self._unpack = saved, unpack
-        read = [t for t in (*grads, *wired) if isinstance(t, Tensor) and t._requires_grad]
+        # minitorch's own ops keep every gradient in the graph, as PyTorch's formulas do; a user's
+        # Function returns what its backward computed
+        read = [t for t in (*grads, *wired) if isinstance(t, Tensor) and t._requires_grad] \
+            if isinstance(self, ArrayFunction) else []
         if isinstance(result, tuple):
             return tuple(_in_graph(_as_tensor(g), read) for g in result)
         return _in_graph(_as_tensor(result), read)
@@ -356,3 +359,6 @@ def _raise_device_mismatch(op: type, a: Any, b: Any) -> None:
         f"{op.__name__}: expected all tensors to be on the same device, but found at least two "
         f"devices, {device_of(a._data)} and {device_of(b._data)}; move one with .to(device)"
     )
+
+
+from minitorch.autograd.once_differentiable import once_differentiable  # noqa: E402,F401  PyTorch spells it here too

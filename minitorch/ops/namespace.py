@@ -94,8 +94,8 @@ class TensorNamespace:
         """A number or raw array in an expression with Tensors: a constant tensor of ``like``'s dtype."""
         if isinstance(value, Tensor):
             return value
-        dtype = like.dtype if isinstance(like, Tensor) else None
-        return Tensor._wrap(self.xp.asarray(value, dtype=dtype))
+        floating = isinstance(like, Tensor) and like.is_floating_point() and not hasattr(value, "dtype")
+        return Tensor._wrap(self.xp.asarray(value, dtype=like._data.dtype if floating else None))
 
     def maximum(self, a: Any, b: Any) -> Tensor:
         like = a if isinstance(a, Tensor) else b

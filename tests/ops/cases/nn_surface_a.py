@@ -102,17 +102,23 @@ CASES += [
            unary((3, 2)), gradcheck=False),  # the padding row's gradient is 0 by design
     OpCase("F_embedding_negative_padding", lambda lib, w: F(lib).embedding(_ids(lib, [2, 0], w), w, padding_idx=-1),
            unary((3, 2)), gradcheck=False),
+    # gradcheck=False: the gradient is divided by the counts by design; gradgrad=False: PyTorch's double backward
+    # drops that division (embedding_dense_double_backward), ours keeps it (tests/ops/test_index_gradgrad.py)
     OpCase("F_embedding_freq", lambda lib, w: F(lib).embedding(_ids(lib, [0, 0, 2, 0], w), w, scale_grad_by_freq=True),
-           unary((3, 2)), gradcheck=False),  # the gradient is divided by the counts by design
+           unary((3, 2)), gradcheck=False, gradgrad=False),
+    # embedding_bag: gradgrad=False, PyTorch has no double backward ("the derivative for '_embedding_bag_backward'
+    # is not implemented"); ours is checked by gradgradcheck in tests/ops/test_index_gradgrad.py
     OpCase("F_embedding_bag_2d", lambda lib, w: F(lib).embedding_bag(_ids(lib, [[0, 2], [1, 1]], w), w),
-           unary((3, 2))),
+           unary((3, 2)), gradgrad=False),
     OpCase("F_embedding_bag_offsets_sum", lambda lib, w: F(lib).embedding_bag(
-        _ids(lib, [0, 2, 1, 1, 2], w), w, _ids(lib, [0, 2, 2], w), mode="sum"), unary((3, 2))),
+        _ids(lib, [0, 2, 1, 1, 2], w), w, _ids(lib, [0, 2, 2], w), mode="sum"), unary((3, 2)), gradgrad=False),
     OpCase("F_embedding_bag_mean_padding", lambda lib, w: F(lib).embedding_bag(
-        _ids(lib, [0, 2, 1, 1, 2], w), w, _ids(lib, [0, 3], w), mode="mean", padding_idx=1), unary((3, 2))),
+        _ids(lib, [0, 2, 1, 1, 2], w), w, _ids(lib, [0, 3], w), mode="mean", padding_idx=1), unary((3, 2)),
+        gradgrad=False),
     OpCase("F_embedding_bag_weights", lambda lib, w, s: F(lib).embedding_bag(
         _ids(lib, [0, 2, 1], w), w, _ids(lib, [0, 1], w), mode="sum", per_sample_weights=s), args(floats((3, 2)),
-                                                                                              floats((3,)))),
+                                                                                              floats((3,))),
+        gradgrad=False),
     OpCase("F_one_hot", lambda lib, x: F(lib).one_hot(_ids(lib, [[0, 3], [2, 2]], x)) + x.long() * 0,
            unary((2, 2, 4)), gradcheck=False),
     OpCase("F_one_hot_classes", lambda lib, x: F(lib).one_hot(_ids(lib, [1, 0], x), 4).double() * x,
