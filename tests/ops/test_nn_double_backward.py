@@ -171,3 +171,15 @@ def test_normalization_third_derivative(name):
     their_h, their_k = _third_derivatives(torch, lambda lib, x: _standardize_by_hand(x, dim), [x], vectors)
     assert_close(our_h, their_h)
     assert_close(our_k, their_k)
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 0.5, 3.0])
+def test_pdist_double_backward(p):
+    rng = np.random.default_rng(int(p * 10))
+    x = rng.standard_normal((4, 3))
+
+    def theirs(x):
+        first, second = np.triu_indices(4, 1)
+        return torch.linalg.vector_norm(x[first] - x[second], p, dim=-1)
+
+    check_double_backward(_composite_or(lambda x: minitorch.nn.functional.pdist(x, p), theirs), [x], [True], rng)
