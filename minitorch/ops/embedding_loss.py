@@ -32,9 +32,10 @@ class LastDimNorm(ArrayFunction):
             norm = xp.sqrt((v * v).sum(axis=axis, keepdims=True))
         else:
             norm = (size ** p).sum(axis=axis, keepdims=True) ** (1.0 / p)
-        ctx.save_for_backward(v, norm)
+        out = norm if keepdim else norm.squeeze(axis)
+        ctx.save_for_backward(v, out)
         ctx.p, ctx.axis, ctx.keepdim, ctx.share_ties = p, axis, keepdim, share_ties
-        return norm if keepdim else norm.squeeze(axis)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -47,7 +48,7 @@ class LastDimNorm(ArrayFunction):
         xp = array_module(v)
         p = ctx.p
         if not ctx.keepdim:
-            grad = xp.expand_dims(grad, ctx.axis)
+            grad, norm = xp.expand_dims(grad, ctx.axis), xp.expand_dims(norm, ctx.axis)
         if p == 0:
             return xp.zeros_like(v), None, None, None, None
         sign = xp.sign(v)
@@ -55,7 +56,7 @@ class LastDimNorm(ArrayFunction):
             at_max = xp.abs(v) == norm
             share = sign * at_max
             if ctx.share_ties:
-                share = share / at_max.sum(axis=ctx.axis, keepdims=True).clip(1)
+                share = share / xp.maximum(at_max.sum(axis=ctx.axis, keepdims=True), 1)
             return share * grad, None, None, None, None
         if p == 1:
             return sign * grad, None, None, None, None

@@ -289,11 +289,7 @@ def mlp_loss(lib, loss):
     return f, tuple(params)
 
 
-MSE_PENDING = pytest.mark.xfail(strict=False, reason="mse_loss's backward divides by difference.size, a Tensor "
-                                                    "method under create_graph (being converted on another branch)")
-
-
-@pytest.mark.parametrize("loss", ["written out", pytest.param("mse_loss", marks=MSE_PENDING)])
+@pytest.mark.parametrize("loss", ["written out", "mse_loss"])
 def test_hessian_of_a_small_mlp_matches_pytorch(loss):
     ours = minitorch.autograd.functional.hessian(*mlp_loss(minitorch, loss))
     theirs = torch.autograd.functional.hessian(*mlp_loss(torch, loss))
