@@ -11,9 +11,6 @@ import minitorch
 from minitorch.testing import assert_close
 from tests.examples.test_examples import ROOT, run
 
-PENDING_CONV = pytest.mark.xfail(strict=False, reason="needs the double backward of conv2d, avg_pool2d, leaky_relu "
-                                                      "and norm (being converted on the gg_* op branches)")
-
 
 def numbers(pattern: str, text: str) -> list:
     found = re.search(pattern, text)
@@ -54,7 +51,6 @@ def test_pinn_solves_the_equation(tmp_path: Path) -> None:
     assert numbers(r"exact solution sin\(pi x\) on \[0, 1\]: (\S+)", out)[0] < 0.01, out
 
 
-@PENDING_CONV
 def test_gradient_penalty_keeps_the_critic_near_1_lipschitz(tmp_path: Path) -> None:
     out = run("examples/gradient_penalty.py", cwd=tmp_path, timeout=120).stdout
     with_penalty, without = out.split("without it")
@@ -77,7 +73,6 @@ def load(library: str) -> types.ModuleType:
     return module
 
 
-@PENDING_CONV
 def test_one_critic_step_matches_pytorch() -> None:
     torch = pytest.importorskip("torch")
     ours, theirs = load("minitorch"), load("torch")
