@@ -34,13 +34,15 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     elif isinstance(data, np.ndarray) or backend.array_module(data) is not np:  # a NumPy or CuPy array
         array = data.copy()
     else:
-        array = _array_from_python(data)
+        array = _array_from_python(data, dtype is None)
     if dtype is None and array.dtype not in dtypes.SUPPORTED:
         raise TypeError(f"can't convert data of dtype {array.dtype} to a tensor; supported: float, int, bool")
     return _finish(array, dtype, device, requires_grad)
 
 
-def _array_from_python(data: Any) -> np.ndarray:
+def _array_from_python(data: Any, default_float: bool = True) -> np.ndarray:
+    """Python data as a NumPy array; Python floats in the default float dtype unless
+    ``default_float`` is False (a dtype was asked for: cast once, from float64, not via float32)."""
     if isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in _flatten(data)):
         data = _unwrap_scalars(data)
     try:
@@ -53,7 +55,7 @@ def _array_from_python(data: Any) -> np.ndarray:
     if array.dtype.kind in "US":
         raise TypeError(f"can't build a tensor from text ({type(data).__name__} of {array.dtype}): "
                         "expected numbers, bools or (nested) lists of them")
-    if array.dtype.kind == "f" and not isinstance(data, np.generic):
+    if default_float and array.dtype.kind == "f" and not isinstance(data, np.generic):
         array = array.astype(dtypes.default_float)
     return array
 

@@ -406,3 +406,9 @@ def test_view_and_contiguity():
     x.view(3, 2)[0, 0] = 10.0
     assert x[0, 0].item() == 10.0, "view shares memory"
     assert x.view(minitorch.int32).dtype == minitorch.int32 and x.view(minitorch.int32).shape == (2, 3)  # the bits
+
+
+def test_python_floats_with_a_float64_dtype_are_not_rounded_through_float32():
+    assert minitorch.tensor([-1.3], dtype=minitorch.float64).item() == -1.3
+    assert minitorch.tensor(0.1, dtype=minitorch.float64).item() == 0.1
+    assert minitorch.tensor([0.1]).dtype == minitorch.float32

@@ -20,3 +20,7 @@ from minitorch.autograd.shadow import shadow  # noqa: E402
 
 __all__ += ["graph", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
             "saved_memory", "layer_scope", "shadow"]
+
+# ----- higher-order gradients: whole-function derivatives -----
+from minitorch.autograd import functional  # noqa: E402  jacobian, hessian, vjp, jvp, hvp, vhp
+__all__ += ["functional"]

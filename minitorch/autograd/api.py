@@ -106,8 +106,9 @@ def grad(outputs: Tensors, inputs: Tensors, grad_outputs: Optional[Tensors] = No
     grads = run_backward(outputs, seeds, retain_graph=_retain(retain_graph, create_graph), inputs=wanted,
                          create_graph=create_graph)
     if not (allow_unused or materialize_grads) and any(g is None for g in grads):
+        unused = next(i for i, g in enumerate(grads) if g is None)
         raise RuntimeError(
-            "One of the differentiated Tensors appears to not have been used in the graph. "
+            f"The differentiated Tensor at index {unused} appears to not have been used in the graph. "
             "Set allow_unused=True if this is the desired behavior."
         )
     results = []

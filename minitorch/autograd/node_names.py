@@ -38,6 +38,10 @@ NAMES = {
     "MSE": ("MseLossBackward0", _TWO),
     "Normal": ("NormalBackward3", slice(1, None)), "Bernoulli": ("BernoulliBackward0", slice(1, None)),
     "Poisson": ("PoissonBackward0", slice(1, None)), "Einsum": ("EinsumBackward0", slice(1, None)),
+    # the backward ops a create_graph=True pass records (the first gradient's grad_fn)
+    "Conv2dBackward": ("ConvolutionBackwardBackward0", slice(0, 3)),
+    "MaxPool2dBackward": ("MaxPool2DWithIndicesBackwardBackward0", _FIRST),
+    "AvgPool2dBackward": ("AvgPool2DBackwardBackward0", _FIRST),
 }
 
 

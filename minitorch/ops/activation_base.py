@@ -2,7 +2,8 @@
 
 An activation subclass only states its formula (``value``) and its derivative (``slope``), side by
 side; this class saves the input, passes the settings (slopes, bounds ...) through, and supplies
-``None`` gradients for them. :func:`activate` with ``inplace=True`` runs the same op in place
+``None`` gradients for them. ``slope`` is written with ``xp = array_module(x)`` so that it runs on
+arrays and, under ``create_graph``, on Tensors: the backward ``g · f'(x)`` is then differentiable again. :func:`activate` with ``inplace=True`` runs the same op in place
 (``F.leaky_relu(x, inplace=True)``).
 """
 from __future__ import annotations

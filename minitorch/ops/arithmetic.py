@@ -83,7 +83,7 @@ class Div(ArrayFunction):
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad / b, shape_of(a)) if need_a else None,
-            unbroadcast(-grad * a / (b * b), shape_of(b)) if need_b else None,
+            unbroadcast(-grad * (a / b / b), shape_of(b)) if need_b else None,  # b² could overflow or underflow
         )
 
 

@@ -24,18 +24,29 @@ import numpy as np
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, to_device
 from minitorch.ops.broadcast import unbroadcast
+from minitorch.ops.recompute import reuse_or_recompute
 from minitorch.random import rng_of
 from minitorch.tensor import Tensor
 
 
 def masked_softmax(scores: Any) -> Any:
-    """Softmax over the last axis; a row whose scores are all −inf gets all-zero weights."""
+    """Softmax over the last axis; a row whose scores are all −inf gets all-zero weights (arrays or Tensors)."""
     xp = array_module(scores)
-    top = scores.max(axis=-1, keepdims=True)
+    top = xp.amax(scores, axis=-1, keepdims=True)
     weights = xp.exp(scores - xp.where(xp.isfinite(top), top, 0))
     total = weights.sum(axis=-1, keepdims=True)
-    weights /= xp.where(total == 0, 1, total)
-    return weights
+    return weights / xp.where(total == 0, 1, total)
+
+
+def attention_probabilities(q: Any, k: Any, mask: Any, blocked: Any, scale: float) -> Any:
+    """softmax(Q·Kᵀ·scale + mask), blocked pairs at −inf (K already repeated for grouped queries)."""
+    xp = array_module(q)
+    scores = (q @ xp.swapaxes(k, -1, -2)) * scale
+    if mask is not None:
+        scores = scores + mask
+    if blocked is not None:
+        scores = xp.where(blocked, -xp.inf, scores)
+    return masked_softmax(scores)
 
 
 class ScaledDotProductAttention(ArrayFunction):
@@ -43,36 +54,40 @@ class ScaledDotProductAttention(ArrayFunction):
     def forward(ctx, q, k, v, mask, blocked, keep, scale, groups):
         xp = array_module(q)
         ctx.shapes = (q.shape, k.shape, v.shape, None if mask is None else mask.shape)
+        ctx.save_for_backward(q, k, v, mask)
         if groups > 1:  # grouped-query attention: each key/value head serves `groups` query heads
             k, v = xp.repeat(k, groups, axis=-3), xp.repeat(v, groups, axis=-3)
-        scores = (q @ xp.swapaxes(k, -1, -2)) * scale
-        if mask is not None:
-            scores = scores + mask
-        if blocked is not None:
-            scores = xp.where(blocked, -xp.inf, scores)
-        probabilities = masked_softmax(scores)
+        probabilities = attention_probabilities(q, k, mask, blocked, scale)
         weights = probabilities * keep if keep is not None else probabilities  # dropout on the weights
-        ctx.save_for_backward(q, k, v, probabilities, keep)
-        ctx.scale, ctx.groups = scale, groups
+        ctx.kept = (k, v, probabilities)
+        ctx.blocked, ctx.keep, ctx.scale, ctx.groups = blocked, keep, scale, groups
         return weights @ v, weights
 
     @staticmethod
     def backward(ctx, grad, grad_weights):
         """dV = P̃ᵀ·G; dP̃ = G·Vᵀ + (gradient of the weights); dP = dP̃ ⊙ keep; dS = P ⊙ (dP − Σ dP⊙P);
-        dQ = dS·K·scale; dK = dSᵀ·Q·scale; dmask = dS."""
-        q, k, v, probabilities, keep = ctx.saved_tensors
-        xp = array_module(q)
+        dQ = dS·K·scale; dK = dSᵀ·Q·scale; dmask = dS (under create_graph the repeated K, V and P
+        are recomputed from the inputs, so that they carry their gradients)."""
+        q, k, v, mask = ctx.saved_tensors
+        xp = array_module(grad)
+        keep, groups = ctx.keep, ctx.groups
+
+        def recompute() -> tuple:
+            k_all, v_all = (xp.repeat(k, groups, axis=-3), xp.repeat(v, groups, axis=-3)) if groups > 1 else (k, v)
+            return k_all, v_all, attention_probabilities(q, k_all, mask, ctx.blocked, ctx.scale)
+
+        k, v, probabilities = reuse_or_recompute(ctx.kept, recompute, q)
         q_shape, k_shape, v_shape, mask_shape = ctx.shapes
         weights = probabilities * keep if keep is not None else probabilities
         d_weights = grad @ xp.swapaxes(v, -1, -2) + grad_weights
-        dv = xp.swapaxes(weights, -1, -2) @ grad
         if keep is not None:
-            d_weights *= keep
+            d_weights = d_weights * keep
+        dv = xp.swapaxes(weights, -1, -2) @ grad
         d_scores = probabilities * (d_weights - (d_weights * probabilities).sum(axis=-1, keepdims=True))
         dq = (d_scores @ k) * ctx.scale
         dk = (xp.swapaxes(d_scores, -1, -2) @ q) * ctx.scale
-        if ctx.groups > 1:
-            dk, dv = (_sum_groups(g, ctx.groups) for g in (dk, dv))
+        if groups > 1:
+            dk, dv = (_sum_groups(g, groups) for g in (dk, dv))
         need = ctx.needs_input_grad
         return (
             unbroadcast(dq, q_shape) if need[0] else None,

@@ -21,7 +21,7 @@ class Cast(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d cast(x)/dx = 1, in x's dtype."""
-        return grad.astype(ctx.input_dtype), None
+        return astype(grad, ctx.input_dtype), None
 
 
 def cast(input: Tensor, dtype: Any) -> Tensor:
@@ -32,6 +32,13 @@ def cast(input: Tensor, dtype: Any) -> Tensor:
     if dtype.kind == "f" and input._data.dtype.kind == "f":
         return Cast.apply(input, dtype)
     return Tensor._wrap(input._data.astype(dtype))
+
+
+def astype(value: Any, dtype: Any) -> Any:
+    """``value`` in ``dtype``: an array, or under ``create_graph`` a Tensor (then a recorded cast)."""
+    if isinstance(value, Tensor):
+        return cast(value, dtype)
+    return value.astype(dtype, copy=False)
 
 
 class Clone(ArrayFunction):

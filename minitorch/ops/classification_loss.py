@@ -16,7 +16,9 @@ from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.broadcast import broadcast_shapes
 from minitorch.ops.loss import accepts_legacy_reduction, check_reduction, reduce_losses, row_scales
+from minitorch.ops.pointwise import in_dtype_of
 from minitorch.ops.pointwise_loss import PointwiseLoss, pointwise_loss
+from minitorch.ops.recompute import reuse_or_recompute
 from minitorch.tensor import Tensor
 
 LOG_FLOOR = -100.0  # PyTorch clamps BCE's logarithms here
@@ -150,23 +152,32 @@ class MultiMargin(ArrayFunction):
         row_weight = 1.0 if weight is None else weight[targets.reshape(-1)][:, None]
         terms = xp.where(active, gaps if p == 1 else gaps * gaps, 0) * row_weight
         losses = terms.sum(axis=1) / rows.shape[1]
-        ctx.save_for_backward(gaps)
-        ctx.active, ctx.row_weight, ctx.targets, ctx.p = active, row_weight, targets.reshape(-1), p
-        ctx.reduction, ctx.shape = reduction, x.shape
+        ctx.save_for_backward(x)
+        ctx.gaps, ctx.active, ctx.row_weight, ctx.targets, ctx.p = gaps, active, row_weight, targets.reshape(-1), p
+        ctx.margin, ctx.reduction, ctx.shape = margin, reduction, x.shape
         return reduce_losses(losses, reduction, losses.size, x.shape[:-1] if x.ndim > 1 else ())
 
     @staticmethod
     def backward(ctx, grad):
-        """d/dx[j] = p·gapⱼ^(p−1)·w[y]/C on active j ≠ y; d/dx[y] = −Σ_j of those."""
-        (gaps,) = ctx.saved_tensors
-        xp = array_module(gaps)
-        per_gap = xp.where(ctx.active, 1.0 if ctx.p == 1 else 2 * gaps, 0) * ctx.row_weight / gaps.shape[1]
-        per_gap = per_gap.astype(gaps.dtype, copy=False)
-        index = xp.arange(gaps.shape[0])
-        per_gap[index, ctx.targets] = -per_gap.sum(axis=1)
+        """d/dx[j] = p·gapⱼ^(p−1)·w[y]/C on active j ≠ y; d/dx[y] = −Σ_j of those (the gaps
+        recomputed from x under create_graph; at the target's own column they are masked off)."""
+        (x,) = ctx.saved_tensors
+        xp = array_module(grad)
+        gaps = reuse_or_recompute(ctx.gaps, lambda: _gaps(x, ctx.targets, ctx.margin), x)
+        num_classes = gaps.shape[1]
+        per_gap = xp.where(ctx.active, 1.0 if ctx.p == 1 else 2 * gaps, 0) * ctx.row_weight / num_classes
+        per_gap = in_dtype_of(per_gap, gaps)
+        at_target = xp.arange(num_classes) == ctx.targets[:, None]
+        per_gap = xp.where(at_target, -per_gap.sum(axis=1, keepdims=True), per_gap)
         scales = row_scales(grad, ctx.reduction, gaps.shape[0])
-        per_gap *= scales[:, None] if scales.ndim else scales
-        return per_gap.reshape(ctx.shape), None, None, None, None, None
+        return (per_gap * (scales[:, None] if scales.ndim else scales)).reshape(ctx.shape), None, None, None, None, None
+
+
+def _gaps(x: Any, targets: Any, margin: float) -> Any:
+    """margin − x[y] + x[j] for every class j of each row (the target's own column not zeroed)."""
+    rows = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+    picked = rows[array_module(targets).arange(rows.shape[0]), targets]
+    return margin - picked[:, None] + rows
 
 
 class MultiLabelMargin(ArrayFunction):
@@ -191,9 +202,9 @@ class MultiLabelMargin(ArrayFunction):
     def backward(ctx, grad):
         """d/dx[k] = (Σ_j active[j, k] − Σ_j active[k, j]) / C."""
         active = ctx.active
-        rows_grad = (active.sum(axis=1) - active.sum(axis=2)) / active.shape[1]
         scales = row_scales(grad, ctx.reduction, active.shape[0])
-        rows_grad *= scales[:, None] if scales.ndim else scales
+        rows_grad = (active.sum(axis=1) - active.sum(axis=2)) / active.shape[1]
+        rows_grad = rows_grad * (scales[:, None] if scales.ndim else scales)
         return rows_grad.reshape(ctx.shape), None, None
 
 

@@ -3,8 +3,8 @@
 Element ``i`` of ``cumsum(x)`` is ``x₀ + … + xᵢ``, so ``xⱼ`` reaches every output from ``j``
 on: its gradient is the *reversed* running sum of the incoming gradient. ``cumprod``'s gradient
 divides by ``xⱼ``, which fails at zeros; the backward below handles them exactly (see
-:class:`CumProd`). ``cummax`` returns the running maximum and where it was found; the
-gradient goes to that index.
+:class:`CumProd`). ``cummax`` returns the running maximum and where it was found: the values
+are a gather of the input at those indices, so the gradient goes to them.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import numpy as np
 from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
-from minitorch.ops.gather import add_along
+from minitorch.ops.gather import Gather
 from minitorch.sizes import normalize_dim, numpy_names
 from minitorch.tensor import Tensor
 
@@ -55,6 +55,10 @@ class CumProd(ArrayFunction):
         zero it is Σᵢ gᵢ · (the product up to i without that zero), after it 0."""
         x, y = ctx.saved_tensors
         xp, axis = array_module(x), ctx.axis
+        if isinstance(grad, Tensor):  # create_graph: formulas whose own derivative is cumprod's second one
+            if (x == 0).any():
+                return _without_each_backward(grad, x, axis), None
+            return reversed_cumsum(grad * y, axis) / x, None
         zeros_so_far = xp.cumsum(x == 0, axis)
         before = zeros_so_far == 0
         first_zero = (x == 0) & (zeros_so_far == 1)
@@ -65,25 +69,42 @@ class CumProd(ArrayFunction):
         return xp.where(before, plain, xp.where(first_zero, at_zero, 0)).astype(grad.dtype, copy=False), None
 
 
-class CumExtreme(ArrayFunction):
-    @staticmethod
-    def forward(ctx, x, axis, largest):
-        xp = array_module(x)
-        running = (xp.maximum if largest else xp.minimum).accumulate(x, axis)  # NaN, once met, stays
-        positions = xp.arange(x.shape[axis]).reshape([-1 if d == axis else 1 for d in range(x.ndim)])
-        is_nan = xp.isnan(x) if x.dtype.kind == "f" else xp.zeros(x.shape, bool)
-        seen_nan = xp.cumsum(is_nan, axis) > 0
-        # a new (or equal: the later index wins) extreme; once a NaN is met, each later NaN
-        reached = xp.where(seen_nan, is_nan, x == running)
-        indices = xp.maximum.accumulate(xp.where(reached, positions, 0), axis)
-        ctx.shape, ctx.axis, ctx.indices = x.shape, axis, indices
-        ctx.mark_non_differentiable(indices)
-        return running, indices.astype(dtypes.int64, copy=False)
+def _without_each_backward(grad: Any, x: Any, axis: int) -> Any:
+    """cumprod's gradient Σ_{i≥j} gᵢ·Π_{k≤i, k≠j} xₖ with every product written out: an n×n table per
+    slice, whose derivative is also right at zeros (the fast backward's 0 after a zero is not), as PyTorch
+    does under create_graph."""
+    xp = array_module(x)
+    positions = xp.arange(x.shape[axis])
+    rows, columns = positions.reshape(-1, 1), positions.reshape(1, -1)  # row j: the product without xⱼ
+    x, grad = xp.expand_dims(xp.moveaxis(x, axis, -1), -2), xp.expand_dims(xp.moveaxis(grad, axis, -1), -2)
+    without_each = xp.cumprod(xp.where(rows == columns, 1, x), -1)
+    return xp.moveaxis(xp.where(rows <= columns, grad * without_each, 0).sum(axis=-1), -1, axis)
 
-    @staticmethod
-    def backward(ctx, grad, _grad_indices):
-        """d cummax(x)ᵢ/dxⱼ = 1[j = index of the running maximum at i]."""
-        return add_along(ctx.shape, ctx.axis, ctx.indices, grad), None, None
+
+def products_of_others(x: Any, axis: int) -> Any:
+    """``Π_{k≠j} xₖ`` along ``axis`` for every j, without dividing (exact at zeros): the running
+    product before j times the one after it."""
+    xp = array_module(x)
+    return _exclusive_cumprod(x, axis) * xp.flip(_exclusive_cumprod(xp.flip(x, axis), axis), axis)
+
+
+def _exclusive_cumprod(x: Any, axis: int) -> Any:
+    """``[1, x₀, x₀x₁, …, x₀⋯xₙ₋₂]`` along ``axis``."""
+    xp = array_module(x)
+    first, all_but_last = (slice(None),) * axis + (slice(0, 1),), (slice(None),) * axis + (slice(0, -1),)
+    return xp.concatenate([xp.ones_like(x[first]), xp.cumprod(x[all_but_last], axis)], axis)
+
+
+def running_extreme_indices(x: Any, axis: int, largest: bool) -> Any:
+    """Where the running maximum (minimum) along ``axis`` was reached: the latest index among ties;
+    once a NaN is met, the latest NaN (NaN, once met, stays the running extreme)."""
+    xp = array_module(x)
+    running = (xp.maximum if largest else xp.minimum).accumulate(x, axis)
+    positions = xp.arange(x.shape[axis]).reshape([-1 if d == axis else 1 for d in range(x.ndim)])
+    is_nan = xp.isnan(x) if x.dtype.kind == "f" else xp.zeros(x.shape, bool)
+    seen_nan = xp.cumsum(is_nan, axis) > 0
+    reached = xp.where(seen_nan, is_nan, x == running)  # a new (or equal: the later index wins) extreme
+    return xp.maximum.accumulate(xp.where(reached, positions, 0), axis).astype(dtypes.int64, copy=False)
 
 
 def _scan_input(input: Tensor, dim: int, dtype: Any) -> tuple:
@@ -122,9 +143,12 @@ def cummin(input: Tensor, dim: int) -> ValuesIndices:
 
 
 def _cum_extreme(input: Tensor, dim: int, largest: bool) -> ValuesIndices:
+    """The values are a gather of the input at the indices: the gradient goes to those elements."""
     flat = input.reshape(1) if input.ndim == 0 else input
-    values, indices = CumExtreme.apply(flat, normalize_dim(dim, flat.ndim), largest)
-    return ValuesIndices(values.reshape(input.shape), indices.reshape(input.shape))
+    axis = normalize_dim(dim, flat.ndim)
+    indices = running_extreme_indices(flat._data, axis, largest)
+    values = Gather.apply(flat, axis, indices)
+    return ValuesIndices(values.reshape(input.shape), Tensor._wrap(indices).reshape(input.shape))
 
 
 def cumsum_(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:

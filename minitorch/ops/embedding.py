@@ -20,7 +20,7 @@ from minitorch.tensor import Tensor
 class Embedding(ArrayFunction):
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
-        ctx.save_for_backward(indices)
+        ctx.indices = indices
         ctx.weight_shape, ctx.padding_idx, ctx.scale_grad_by_freq = weight.shape, padding_idx, scale_grad_by_freq
         return weight[indices]
 
@@ -28,18 +28,43 @@ class Embedding(ArrayFunction):
     def backward(ctx, grad):
         """dW[r] = Σ over positions p with ids[p] = r of dY[p] (÷ count of r with scale_grad_by_freq);
         dW[padding_idx] = 0."""
-        (indices,) = ctx.saved_tensors
+        return EmbeddingBackward.call(grad, ctx.indices, ctx.weight_shape, ctx.padding_idx,
+                                      ctx.scale_grad_by_freq), None, None, None
+
+
+class EmbeddingBackward(ArrayFunction):
+    """Embedding's backward as an op of its own: each position's gradient added into its row."""
+
+    @staticmethod
+    def forward(ctx, grad, indices, weight_shape, padding_idx, scale_grad_by_freq):
         xp = array_module(grad)
         flat = indices.reshape(-1)
-        rows = grad.reshape(flat.size, ctx.weight_shape[1])
-        if ctx.scale_grad_by_freq:
-            counts = xp.bincount(flat, minlength=ctx.weight_shape[0])
+        rows = grad.reshape(flat.size, weight_shape[1])
+        counts = None
+        if scale_grad_by_freq:
+            counts = xp.bincount(flat, minlength=weight_shape[0])
             rows = rows / counts[flat][:, None]
-        grad_weight = xp.zeros(ctx.weight_shape, dtype=grad.dtype)
+        grad_weight = xp.zeros(weight_shape, dtype=grad.dtype)
         scatter_add(grad_weight, flat, rows)
-        if ctx.padding_idx is not None:
-            grad_weight[ctx.padding_idx] = 0
-        return grad_weight, None, None, None
+        if padding_idx is not None:
+            grad_weight[padding_idx] = 0
+        ctx.indices, ctx.padding_idx, ctx.counts, ctx.dtype = indices, padding_idx, counts, grad.dtype
+        return grad_weight
+
+    @staticmethod
+    def backward(ctx, grad):
+        """Adding rows is linear in the gradient: its derivative reads the same rows back
+        (÷ the same counts, 0 for the padding row)."""
+        rows = Embedding.call(grad, ctx.indices, None, False)
+        if ctx.counts is not None or ctx.padding_idx is not None:
+            xp = array_module(ctx.indices)  # a constant factor per position, on the indices' device
+            factor = xp.ones(ctx.indices.shape)
+            if ctx.counts is not None:
+                factor = factor / ctx.counts[ctx.indices]
+            if ctx.padding_idx is not None:
+                factor = factor * (ctx.indices != ctx.padding_idx)
+            rows = rows * factor[..., None].astype(ctx.dtype)
+        return rows, None, None, None, None
 
 
 def _check_indices(input: Tensor, rows: int, name: str = "indices") -> None:

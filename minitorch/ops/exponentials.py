@@ -80,9 +80,9 @@ class Logit(ArrayFunction):
 
 
 class LogAddExp(PointwiseBinary):
-    """log(eᵃ + eᵇ): ∂/∂a = σ(a - b) = eᵃ/(eᵃ + eᵇ), ∂/∂b = eᵇ/(eᵃ + eᵇ)."""
+    """log(eᵃ + eᵇ): ∂/∂a = σ(a - b) = 1/(1 + eᵇ⁻ᵃ), ∂/∂b = σ(b - a) = 1/(1 + eᵃ⁻ᵇ)."""
     function = staticmethod(lambda xp, a, b: xp.logaddexp(a, b))
-    partials = staticmethod(lambda xp, a, b, z: (xp.exp(a - z), xp.exp(b - z)))
+    partials = staticmethod(lambda xp, a, b, z: (1 / (1 + xp.exp(b - a)), 1 / (1 + xp.exp(a - b))))
 
 
 class Xlogy(PointwiseBinary):

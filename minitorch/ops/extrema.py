@@ -15,6 +15,7 @@ import numpy as np
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
+from minitorch.ops.pointwise import in_dtype_of
 from minitorch.ops.reduce import expand_back
 from minitorch.sizes import Dims, normalize_dims, numpy_names
 from minitorch.tensor import Tensor
@@ -40,10 +41,9 @@ class ShareAmongEqual(ArrayFunction):
         x, value = ctx.saved_tensors
         xp = array_module(x)
         hits = (x == value) | (xp.isnan(x) & xp.isnan(value))
-        count = hits.sum(axis=ctx.axes, keepdims=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = expand_back(grad, ctx.axes, ctx.keepdim, x.shape) * hits / count
-        return share.astype(grad.dtype, copy=False), None, None, None
+        count = in_dtype_of(hits.sum(axis=ctx.axes, keepdims=True), grad)
+        with np.errstate(invalid="ignore", divide="ignore"):  # linear in grad: its own derivative shares alike
+            return expand_back(grad, ctx.axes, ctx.keepdim, x.shape) / count * hits, None, None, None
 
 
 def _extreme(input: Tensor, dim: Dims, keepdim: bool, largest: bool, name: str) -> Tensor:

@@ -59,7 +59,21 @@ class Gather(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d gather(x, index)/dx: the gradient added back at the positions read."""
-        return add_along(ctx.shape, ctx.axis, ctx.index, grad), None, None
+        return AddAlong.call(grad, ctx.shape, ctx.axis, ctx.index), None, None
+
+
+class AddAlong(ArrayFunction):
+    """Gather's backward as an op of its own (:func:`add_along`: ``values`` added into zeros at ``index``)."""
+
+    @staticmethod
+    def forward(ctx, values, shape, axis, index):
+        ctx.axis, ctx.index = axis, index
+        return add_along(shape, axis, index, values)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """Adding at positions is linear in the values: its derivative gathers from the same positions."""
+        return Gather.call(grad, ctx.axis, ctx.index), None, None, None
 
 
 @numpy_names

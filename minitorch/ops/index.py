@@ -48,19 +48,32 @@ def on_device_of(index: Any, xp: Any) -> Any:
 class GetItem(ArrayFunction):
     @staticmethod
     def forward(ctx, x, index):
-        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, owned(index)
+        ctx.shape, ctx.index = x.shape, owned(index)
         return x[as_view_index(index)]
 
     @staticmethod
     def backward(ctx, grad):
         """d x[i]/dx: the gradient lands at the selected positions, summed where selected twice."""
-        xp = array_module(grad)
-        full = xp.zeros(ctx.shape, dtype=ctx.dtype)
-        if is_basic(ctx.index) or _is_single_mask(ctx.index):
-            full[ctx.index] = grad
+        return GetItemBackward.call(grad, ctx.shape, ctx.index), None
+
+
+class GetItemBackward(ArrayFunction):
+    """GetItem's backward as an op of its own: ``grad`` placed at ``index`` in zeros of ``shape``."""
+
+    @staticmethod
+    def forward(ctx, grad, shape, index):
+        ctx.index = index
+        full = array_module(grad).zeros(shape, dtype=grad.dtype)
+        if is_basic(index) or _is_single_mask(index):
+            full[index] = grad
         else:
-            scatter_add(full, ctx.index, grad)
-        return full, None
+            scatter_add(full, index, grad)
+        return full
+
+    @staticmethod
+    def backward(ctx, grad):
+        """Placing is linear in ``grad``: its derivative reads the same positions back, ``grad[index]``."""
+        return GetItem.call(grad, ctx.index), None, None
 
 
 def as_view_index(index: Any) -> Any:

@@ -225,8 +225,7 @@ class SetItem(ArrayFunction):
         need_x, _, need_value = ctx.needs_input_grad
         grad_x = grad_value = None
         if need_x:
-            grad_x = grad.copy()
-            grad_x[ctx.index] = 0
+            grad_x = SetItem.call(grad, ctx.index, 0)
         if need_value:
             grad_value = unbroadcast(grad[ctx.index], ctx.value_shape)
         return grad_x, None, grad_value

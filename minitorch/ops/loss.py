@@ -12,6 +12,7 @@ the (M, C) scores instead of backpropagating through two nodes and their tempora
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from typing import Any, Callable, Optional
 
@@ -20,9 +21,10 @@ import numpy as np
 from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, device_assert
-from minitorch.ops.activation import log_softmax_array
+from minitorch.ops.activation import LogSoftmax, log_softmax_array
 from minitorch.ops.broadcast import broadcast_shapes, unbroadcast
 from minitorch.ops.operands import promote_operands
+from minitorch.ops.recompute import reuse_or_recompute
 from minitorch.tensor import Tensor
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -126,25 +128,73 @@ class CrossEntropy(ArrayFunction):
         if smoothing:
             spread = _smoothing_spread(class_weight, smoothing, num_classes, log_probs)
             losses -= (log_probs @ spread) * target.valid
-        ctx.save_for_backward(log_probs)
-        ctx.target, ctx.spread, ctx.smoothing = target, spread, smoothing
+        ctx.save_for_backward(logits)
+        ctx.log_probs, ctx.target, ctx.spread, ctx.smoothing = log_probs, target, spread, smoothing
         ctx.reduction, ctx.input_shape = reduction, logits.shape
         return reduce_losses(losses, reduction, target.total_weight, targets.shape)
 
     @staticmethod
     def backward(ctx, grad):
         """d loss/d zᵢ = (softmax(zᵢ)·Σ_c q_ic − qᵢ)·scaleᵢ; plainly (softmax − one_hot)·scale."""
-        (log_probs,) = ctx.saved_tensors
-        target, spread = ctx.target, ctx.spread
-        scales = row_scales(grad, ctx.reduction, target.total_weight)
-        hit = (1.0 - ctx.smoothing) * target.weights * scales  # q's one-hot part, scaled
+        (logits,) = ctx.saved_tensors
+        log_probs = reuse_or_recompute(ctx.log_probs, lambda: log_softmax_rows(logits), logits)
+        settings = (ctx.target, ctx.spread, ctx.smoothing, ctx.reduction, ctx.input_shape)
+        return (CrossEntropyBackward.call(grad, log_probs, *settings),) + (None,) * 5
+
+
+class CrossEntropyBackward(ArrayFunction):
+    """Cross-entropy's gradient G(g, log p) as an op of its own, so that it has a derivative
+    (double backward) while the first-order backward stays one pass with an in-place scatter."""
+
+    @staticmethod
+    def forward(ctx, grad, log_probs, target, spread, smoothing, reduction, input_shape):
+        scales = row_scales(grad, reduction, target.total_weight)
+        hit = (1.0 - smoothing) * target.weights * scales  # q's one-hot part, scaled
         mass = hit if spread is None else hit + spread.sum() * target.valid * scales
         grad_rows = array_module(log_probs).exp(log_probs)
         grad_rows *= mass[:, None]
         grad_rows[target.rows, target.classes] -= hit
         if spread is not None:
             grad_rows -= (target.valid * scales)[:, None] * spread
-        return rows_to_input_shape(grad_rows, ctx.input_shape), None, None, None, None, None
+        ctx.save_for_backward(grad, log_probs)
+        ctx.settings = (target, spread, smoothing, reduction, input_shape)
+        return rows_to_input_shape(grad_rows, input_shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        """With G_ic = sᵢ·(p_ic·bᵢ − aᵢ·[c = yᵢ] − vᵢ·spread_c), s the row scales (linear in g):
+        d/d log p_ic = gg_ic·sᵢ·bᵢ·p_ic, d/dsᵢ = bᵢ·Σ_c gg_ic·p_ic − aᵢ·gg[i, yᵢ] − vᵢ·Σ_c gg_ic·spread_c."""
+        grad, log_probs = ctx.saved_tensors
+        target, spread, smoothing, reduction, input_shape = ctx.settings
+        xp = array_module(gg)
+        probs = xp.exp(log_probs)
+        gg_rows = class_last_rows(gg)
+        hit_share = (1.0 - smoothing) * target.weights  # aᵢ
+        mass_share = hit_share if spread is None else hit_share + spread.sum() * target.valid  # bᵢ
+        scales = row_scales(grad, reduction, target.total_weight)
+        grad_log_probs = gg_rows * probs * (mass_share * scales)[:, None] if ctx.needs_input_grad[1] else None
+        grad_grad = None
+        if ctx.needs_input_grad[0]:
+            per_row = mass_share * (gg_rows * probs).sum(axis=1) - hit_share * target.pick(gg_rows)
+            if spread is not None:
+                per_row = per_row - target.valid * (gg_rows * spread).sum(axis=1)
+            grad_grad = row_scales_adjoint(per_row, grad.shape, reduction, target.total_weight)
+        return (grad_grad, grad_log_probs) + (None,) * 5
+
+
+def log_softmax_rows(logits: Tensor) -> Tensor:
+    """log softmax over the classes of each row of ``logits`` (a Tensor, under create_graph)."""
+    return LogSoftmax.apply(class_last_rows(logits), 1)
+
+
+def row_scales_adjoint(per_row: Any, grad_shape: tuple, reduction: str, total_weight: Any) -> Any:
+    """The transpose of :func:`row_scales`: d/d grad of Σᵢ per_rowᵢ·scaleᵢ."""
+    if reduction == "none":
+        return per_row.reshape(grad_shape)
+    if reduction == "sum":
+        return per_row.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return per_row.sum() / total_weight
 
 
 def _smoothing_spread(class_weight: Optional[Any], smoothing: float, num_classes: int, like: Any) -> Any:
@@ -159,26 +209,35 @@ class SoftTargetCrossEntropy(ArrayFunction):
 
     @staticmethod
     def forward(ctx, logits, probabilities, class_weight, reduction, smoothing):
-        num_classes = logits.shape[1] if logits.ndim > 1 else logits.shape[0]
-        target = class_last_rows(probabilities)
-        if smoothing:
-            target = target * (1.0 - smoothing) + smoothing / num_classes
-        if class_weight is not None:
-            target = target * class_weight
+        target = soft_target(probabilities, class_weight, smoothing)
         log_probs = log_softmax_array(class_last_rows(logits), axis=1)
         losses = -(log_probs * target).sum(axis=1)
-        ctx.save_for_backward(log_probs, target)
+        ctx.save_for_backward(logits, probabilities)
+        ctx.log_probs, ctx.target, ctx.settings = log_probs, target, (class_weight, smoothing)
         ctx.reduction, ctx.input_shape, ctx.count = reduction, logits.shape, losses.size
         return reduce_losses(losses, reduction, losses.size, loss_shape(logits.shape))
 
     @staticmethod
     def backward(ctx, grad):
         """d loss/d zᵢ = (softmax(zᵢ)·Σ_c q_ic − qᵢ)·scaleᵢ, q the (smoothed, weighted) target."""
-        log_probs, target = ctx.saved_tensors
+        logits, probabilities = ctx.saved_tensors
+        log_probs = reuse_or_recompute(ctx.log_probs, lambda: log_softmax_rows(logits), logits)
+        target = reuse_or_recompute(ctx.target, lambda: soft_target(probabilities, *ctx.settings), logits)
         scales = row_scales(grad, ctx.reduction, ctx.count)
-        grad_rows = array_module(log_probs).exp(log_probs) * target.sum(axis=1, keepdims=True) - target
-        grad_rows *= scales[:, None] if scales.ndim else scales
+        grad_rows = (array_module(log_probs).exp(log_probs) * target.sum(axis=1, keepdims=True) - target) \
+            * (scales[:, None] if scales.ndim else scales)
         return rows_to_input_shape(grad_rows, ctx.input_shape), None, None, None, None
+
+
+def soft_target(probabilities: Any, class_weight: Optional[Any], smoothing: float) -> Any:
+    """The target rows q: the probabilities, smoothed towards uniform by ε, times the class weights."""
+    num_classes = probabilities.shape[1] if probabilities.ndim > 1 else probabilities.shape[0]
+    target = class_last_rows(probabilities)
+    if smoothing:
+        target = target * (1.0 - smoothing) + smoothing / num_classes
+    if class_weight is not None:
+        target = target * class_weight
+    return target
 
 
 # ----- negative log-likelihood of log-probabilities -----
@@ -194,11 +253,27 @@ class NLL(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d loss/d x[i, yᵢ] = −w[yᵢ]·scaleᵢ; every other entry gets 0."""
-        target = ctx.target
-        num_classes = ctx.input_shape[1] if len(ctx.input_shape) > 1 else ctx.input_shape[0]
+        return (NLLBackward.call(grad, ctx.target, ctx.reduction, ctx.input_shape),) + (None,) * 4
+
+
+class NLLBackward(ArrayFunction):
+    """NLL's gradient, a scatter of the row scales into zeros: an op whose own derivative (linear
+    in the upstream gradient) is the gather of the same entries."""
+
+    @staticmethod
+    def forward(ctx, grad, target, reduction, input_shape):
+        num_classes = input_shape[1] if len(input_shape) > 1 else input_shape[0]
         grad_rows = array_module(grad).zeros((target.rows.size, num_classes), dtype=grad.dtype)
-        grad_rows[target.rows, target.classes] = -target.weights * row_scales(grad, ctx.reduction, target.total_weight)
-        return rows_to_input_shape(grad_rows, ctx.input_shape), None, None, None, None
+        grad_rows[target.rows, target.classes] = -target.weights * row_scales(grad, reduction, target.total_weight)
+        ctx.grad_shape, ctx.settings = grad.shape, (target, reduction)
+        return rows_to_input_shape(grad_rows, input_shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        """d/d scaleᵢ = −w[yᵢ]·gg[i, yᵢ], then through the row scales to the upstream gradient."""
+        target, reduction = ctx.settings
+        per_row = -target.weights * target.pick(class_last_rows(gg))
+        return row_scales_adjoint(per_row, ctx.grad_shape, reduction, target.total_weight), None, None, None
 
 
 # ----- mean squared error -----
@@ -206,16 +281,17 @@ class MSE(ArrayFunction):
     @staticmethod
     def forward(ctx, input, target, reduction):
         difference = input - target
-        ctx.save_for_backward(difference)
-        ctx.shapes, ctx.reduction = (input.shape, target.shape), reduction
+        ctx.save_for_backward(input, target)
+        ctx.difference, ctx.shapes, ctx.reduction = difference, (input.shape, target.shape), reduction
         squared = difference * difference
         return reduce_losses(squared, reduction, squared.size, squared.shape)
 
     @staticmethod
     def backward(ctx, grad):
         """d/d input = 2(input − target)·scale; d/d target = −2(input − target)·scale."""
-        (difference,) = ctx.saved_tensors
-        scale = grad / difference.size if ctx.reduction == "mean" else grad
+        input, target = ctx.saved_tensors
+        difference = reuse_or_recompute(ctx.difference, lambda: input - target, input)
+        scale = grad / math.prod(difference.shape) if ctx.reduction == "mean" else grad
         grad_input = difference * (2 * scale)
         need_input, need_target, _ = ctx.needs_input_grad
         return (

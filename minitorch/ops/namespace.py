@@ -27,7 +27,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from minitorch import backend, dtypes
-from minitorch.ops import cumulative, decompositions, einsum, gather, selection, shape, triangular, views
+from minitorch.ops import cumulative, decompositions, einsum, exponentials, gather, selection, shape, triangular, views
 from minitorch.tensor import Tensor
 
 # Indices and dtypes are never differentiated: these pass straight through to the array module.
@@ -93,8 +93,8 @@ class TensorNamespace:
         """A number or raw array in an expression with Tensors: a constant tensor of ``like``'s dtype."""
         if isinstance(value, Tensor):
             return value
-        dtype = like.dtype if isinstance(like, Tensor) else None
-        return Tensor._wrap(self.xp.asarray(value, dtype=dtype))
+        floating = isinstance(like, Tensor) and like.is_floating_point() and not hasattr(value, "dtype")
+        return Tensor._wrap(self.xp.asarray(value, dtype=like._data.dtype if floating else None))
 
     def maximum(self, a: Any, b: Any) -> Tensor:
         like = a if isinstance(a, Tensor) else b
@@ -178,6 +178,24 @@ class TensorNamespace:
 
     def triu(self, a: Tensor, k: int = 0) -> Tensor:
         return triangular.triu(a, k)
+
+    def cumprod(self, a: Tensor, axis: int) -> Tensor:
+        return cumulative.cumprod(a, axis)
+
+    def logaddexp(self, a: Any, b: Any) -> Tensor:
+        like = a if isinstance(a, Tensor) else b
+        return exponentials.logaddexp(self._operand(a, like), self._operand(b, like))
+
+    def amax(self, a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return a.amax(() if axis is None else axis, keepdims)
+
+    def repeat(self, a: Tensor, repeats: int, axis: int) -> Tensor:
+        """NumPy's repeat: each element ``repeats`` times in a row along ``axis`` (PyTorch's repeat_interleave)."""
+        return a.repeat_interleave(repeats, axis)
+
+    def split(self, a: Tensor, sections: int, axis: int = 0) -> tuple:
+        """NumPy's split into ``sections`` equal parts (an int), as views."""
+        return a.chunk(sections, axis)
 
     # ----- added by gg_linalg -----
     @functools.cached_property

@@ -7,11 +7,13 @@ there they are constants and the backward is a per-channel scaling.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 from minitorch.autograd import grad_mode
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
+from minitorch.ops.recompute import reuse_or_recompute
 from minitorch.tensor import Tensor
 
 
@@ -35,7 +37,7 @@ class BatchNorm(ArrayFunction):
         out = x * per_channel(scale, x)
         out += per_channel(shift, x)
         ctx.save_for_backward(x, weight)
-        ctx.statistics = (mean, inverse_std, scale, batch_statistics)
+        ctx.statistics = (mean, inverse_std, eps, batch_statistics)
         return out
 
     @staticmethod
@@ -44,29 +46,43 @@ class BatchNorm(ArrayFunction):
         else dx = ĝ/σ; dw = Σ g·x̂, db = Σ g (sums over all axes but the channel).
 
         Computed from the per-channel sums Σg and Σg·(x − μ), so that dx is three passes:
-        dx = g·(w/σ) − (x − μ)·(w/σ³)·mean(g·(x − μ)) − (w/σ)·mean g.
+        dx = g·(w/σ) − (x − μ)·(w/σ³)·mean(g·(x − μ)) − (w/σ)·mean g. The batch's μ and σ are
+        forward's, or under create_graph recomputed from x (they are functions of x there).
         """
         x, weight = ctx.saved_tensors
-        mean, inverse_std, scale, batch_statistics = ctx.statistics
+        mean, inverse_std, eps, batch_statistics = ctx.statistics
+        if batch_statistics:
+            mean, inverse_std = reuse_or_recompute((mean, inverse_std), lambda: batch_moments(x, eps), x)
+        scale = inverse_std if weight is None else weight * inverse_std
         need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
         axes = channel_axes(grad)
-        count = grad.size // grad.shape[1] if grad.size else 1
+        count = max(math.prod(grad.shape) // grad.shape[1], 1)
         centered = x - per_channel(mean, x) if need_weight or (need_x and batch_statistics) else None
         grad_sum = grad.sum(axis=axes) if need_bias or (need_x and batch_statistics) else None
         grad_dot = (grad * centered).sum(axis=axes) if centered is not None else None  # Σ g·(x − μ)
         grad_x = None
-        if need_x:
+        if need_x and batch_statistics:
+            grad_x = (grad * per_channel(scale, grad)
+                      - centered * per_channel(scale * inverse_std * inverse_std * grad_dot / count, x)
+                      - per_channel(scale * grad_sum / count, x))
+        elif need_x:
             grad_x = grad * per_channel(scale, grad)
-            if batch_statistics:
-                centered *= per_channel(scale * inverse_std * inverse_std * grad_dot / count, x)
-                grad_x -= centered
-                grad_x -= per_channel(scale * grad_sum / count, x)
         return (
             grad_x,
             grad_dot * inverse_std if need_weight else None,
             grad_sum if need_bias else None,
             None, None, None, None,
         )
+
+
+def batch_moments(x: Any, eps: float) -> tuple:
+    """Per-channel mean and 1/√(var + eps) (biased variance) of a batch, arrays or Tensors."""
+    axes = channel_axes(x)
+    count = math.prod(x.shape) // x.shape[1]
+    mean = x.sum(axis=axes) / count
+    centered = x - per_channel(mean, x)
+    variance = (centered * centered).sum(axis=axes) / count
+    return mean, 1.0 / array_module(x).sqrt(variance + eps)
 
 
 def batch_norm(

@@ -14,6 +14,7 @@ import numpy as np
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
+from minitorch.ops.pointwise import in_dtype_of
 from minitorch.ops.reduce import expand_back
 from minitorch.sizes import Dims, normalize_dims
 from minitorch.tensor import Tensor
@@ -37,11 +38,11 @@ class VectorNorm(ArrayFunction):
         else:
             with np.errstate(divide="ignore"):
                 norm = (size ** ord).sum(axis=axes, keepdims=True) ** (1.0 / ord)
-        ctx.save_for_backward(x, norm)
         ctx.ord, ctx.axes, ctx.keepdim = ord, axes, keepdim
-        if keepdim:
-            return norm
-        return norm.reshape(()) if axes is None else norm.squeeze(axes)
+        if not keepdim:
+            norm = norm.reshape(()) if axes is None else norm.squeeze(axes)
+        ctx.save_for_backward(x, norm)  # the output itself: under create_graph its gradient flows on
+        return norm
 
     @staticmethod
     def backward(ctx, grad):
@@ -50,19 +51,23 @@ class VectorNorm(ArrayFunction):
         xp, ord = array_module(x), ctx.ord
         if ord == 0:  # a count of nonzeros: piecewise constant, and PyTorch sends no gradient back
             return None, None, None, None
+        norm, grad = expand_back(norm, ctx.axes, ctx.keepdim, x.shape), expand_back(grad, ctx.axes, ctx.keepdim, x.shape)
         size, sign = xp.abs(x), xp.sign(x)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):  # written as PyTorch's, so its second derivatives too
             if ord in (math.inf, -math.inf):
-                hits = size == norm
-                slope = sign * hits / hits.sum(axis=ctx.axes, keepdims=True)
+                hits = (size == norm) | xp.isnan(size)
+                dx = sign * (grad / in_dtype_of(hits.sum(axis=ctx.axes, keepdims=True), grad)) * hits
             elif ord == 1:
-                slope = sign
+                dx = sign * grad
             elif ord == 2:
-                slope = x / norm
+                dx = grad * xp.where(norm == 0, 0, x / norm)
+            elif ord < 1:  # |xᵢ|ᵖ⁻¹ is infinite at xᵢ = 0: taken as 0 there
+                dx = sign * xp.where(x == 0, 0, size ** (ord - 1)) * grad * norm ** (1 - ord)
+            elif ord < 2:
+                dx = sign * size ** (ord - 1) * xp.where(norm == 0, 0, grad / norm ** (ord - 1))
             else:
-                slope = sign * size ** (ord - 1) / norm ** (ord - 1)
-            slope = xp.where(norm == 0, 0, slope)
-        return (expand_back(grad, ctx.axes, ctx.keepdim, x.shape) * slope).astype(grad.dtype, copy=False), None, None, None
+                dx = x * size ** (ord - 2) * xp.where(norm == 0, 0, grad / norm ** (ord - 1))
+        return dx, None, None, None
 
 
 def vector_norm(x: Tensor, ord: Union[int, float] = 2, dim: Dims = None, keepdim: bool = False,

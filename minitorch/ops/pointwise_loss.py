@@ -14,18 +14,22 @@ from typing import Any, Optional, Tuple
 import numpy as np
 
 from minitorch.autograd.function import ArrayFunction
+from minitorch.backend import array_module
 from minitorch.ops.broadcast import broadcast_shapes, unbroadcast
 from minitorch.ops.loss import check_reduction, reduce_losses
 from minitorch.ops.operands import promote_operands
+from minitorch.ops.recompute import reuse_or_recompute
 from minitorch.tensor import Tensor
 
 
 class PointwiseLoss(ArrayFunction):
     """reduce(w · ℓ(x, y)); subclasses define ``losses`` and ``partials``.
 
-    ``losses(x, y, option)`` returns the per-element losses and the arrays ``partials`` needs;
-    ``partials(saved, option)`` returns (∂ℓ/∂x, ∂ℓ/∂y). ``option`` is the loss's one setting
-    (β of smooth L1, δ of Huber, pos_weight of BCE with logits ...).
+    ``losses(x, y, option)`` returns the per-element losses and the intermediates ``partials``
+    needs; ``partials(intermediates, option)`` returns (∂ℓ/∂x, ∂ℓ/∂y). ``option`` is the loss's one
+    setting (β of smooth L1, δ of Huber, pos_weight of BCE with logits ...). Both are written with
+    ``xp``: under create_graph the intermediates are recomputed from x and y on Tensors, so that
+    the partials are differentiable again.
     """
 
     @staticmethod
@@ -38,11 +42,11 @@ class PointwiseLoss(ArrayFunction):
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction, option):
-        losses, saved = ctx.losses(input, target, option)
+        losses, intermediates = ctx.losses(input, target, option)
         if weight is not None:
             losses = losses * weight
-        ctx.save_for_backward(*saved)
-        ctx.weight, ctx.option, ctx.reduction = weight, option, reduction
+        ctx.save_for_backward(input, target)
+        ctx.intermediates, ctx.weight, ctx.option, ctx.reduction = intermediates, weight, option, reduction
         ctx.shapes, ctx.count = (input.shape, target.shape), losses.size
         return reduce_losses(losses, reduction, losses.size, losses.shape)
 
@@ -52,8 +56,10 @@ class PointwiseLoss(ArrayFunction):
         with np.errstate(invalid="ignore", divide="ignore"):  # the mean of no elements: nan, as PyTorch
             scale = grad / ctx.count if ctx.reduction == "mean" else grad
         if ctx.weight is not None:
-            scale = scale * ctx.weight
-        d_input, d_target = ctx.partials(ctx.saved_tensors, ctx.option)
+            scale = scale * array_module(grad).asarray(ctx.weight)
+        input, target = ctx.saved_tensors
+        intermediates = reuse_or_recompute(ctx.intermediates, lambda: ctx.losses(input, target, ctx.option)[1], input)
+        d_input, d_target = ctx.partials(intermediates, ctx.option)
         need_input, need_target = ctx.needs_input_grad[:2]
         return (
             unbroadcast(d_input * scale, ctx.shapes[0]) if need_input else None,

@@ -6,12 +6,14 @@ side. At a kink the derivative takes PyTorch's one-sided value, stated in each `
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.inplace import apply_inplace
 from minitorch.ops.activation_base import Activation, activate
+from minitorch.ops.pointwise import in_dtype_of
 from minitorch.random import rng_on
 from minitorch.tensor import Tensor
 
@@ -27,7 +29,7 @@ class LeakyRelu(Activation):
     @staticmethod
     def slope(x, negative_slope):
         """1 for x > 0, else negative_slope (also at 0)."""
-        return array_module(x).where(x > 0, 1.0, negative_slope).astype(x.dtype, copy=False)
+        return in_dtype_of(array_module(x).where(x > 0, 1.0, negative_slope), x)
 
 
 class Hardtanh(Activation):
@@ -38,7 +40,7 @@ class Hardtanh(Activation):
     @staticmethod
     def slope(x, low, high):
         """1 strictly inside (low, high), 0 outside and at the corners."""
-        return ((x > low) & (x < high)).astype(x.dtype)
+        return in_dtype_of((x > low) & (x < high), x)
 
 
 class Hardsigmoid(Activation):
@@ -49,7 +51,7 @@ class Hardsigmoid(Activation):
     @staticmethod
     def slope(x):
         """1/6 strictly inside (−3, 3), else 0."""
-        return ((x > -3) & (x < 3)).astype(x.dtype) / 6
+        return in_dtype_of((x > -3) & (x < 3), x) / 6
 
 
 class Hardswish(Activation):
@@ -61,7 +63,7 @@ class Hardswish(Activation):
     def slope(x):
         """0 for x ≤ −3, x/3 + 1/2 strictly inside (−3, 3), 1 for x ≥ 3."""
         xp = array_module(x)
-        return xp.where(x <= -3, 0.0, xp.where(x < 3, x / 3 + 0.5, 1.0)).astype(x.dtype, copy=False)
+        return in_dtype_of(xp.where(x <= -3, 0.0, xp.where(x < 3, x / 3 + 0.5, 1.0)), x)
 
 
 class Hardshrink(Activation):
@@ -72,7 +74,7 @@ class Hardshrink(Activation):
     @staticmethod
     def slope(x, lambd):
         """1 where |x| > λ, else 0."""
-        return ((x > lambd) | (x < -lambd)).astype(x.dtype)
+        return in_dtype_of((x > lambd) | (x < -lambd), x)
 
 
 class Softshrink(Activation):
@@ -84,7 +86,7 @@ class Softshrink(Activation):
     @staticmethod
     def slope(x, lambd):
         """1 where |x| > λ, else 0."""
-        return ((x > lambd) | (x < -lambd)).astype(x.dtype)
+        return in_dtype_of((x > lambd) | (x < -lambd), x)
 
 
 class Threshold(Activation):
@@ -95,7 +97,7 @@ class Threshold(Activation):
     @staticmethod
     def slope(x, threshold, replacement):
         """1 where x > threshold, else 0."""
-        return (x > threshold).astype(x.dtype)
+        return in_dtype_of(x > threshold, x)
 
 
 class Elu(Activation):
@@ -111,8 +113,8 @@ class Elu(Activation):
     def slope(x, alpha, scale, input_scale):
         """scale for x > 0, else scale · α · input_scale · exp(x · input_scale) (also at 0)."""
         xp = array_module(x)
-        negative = alpha * input_scale * xp.exp(xp.minimum(x, 0) * input_scale)
-        return (scale * xp.where(x > 0, 1.0, negative)).astype(x.dtype, copy=False)
+        negative = alpha * input_scale * xp.exp(xp.where(x < 0, x, 0.0) * input_scale)
+        return in_dtype_of(scale * xp.where(x > 0, 1.0, negative), x)
 
 
 class PRelu(ArrayFunction):
@@ -127,21 +129,23 @@ class PRelu(ArrayFunction):
         """dx = g · (1 if x > 0 else w);  dw = Σ g · x over the elements with x ≤ 0 that share w."""
         x, weight = ctx.saved_tensors
         xp = array_module(x)
-        grad_x = grad * xp.where(x > 0, 1.0, _along_channels(weight, x)).astype(x.dtype, copy=False)
+        grad_x = grad * xp.where(x > 0, 1.0, _along_channels(weight, x))
         grad_weight = None
         if ctx.needs_input_grad[1]:
-            contribution = grad * xp.minimum(x, 0) * (x <= 0)
-            if weight.size == 1:
-                grad_weight = contribution.sum().reshape(weight.shape)
-            else:
-                axes = (0,) + tuple(range(2, x.ndim)) if x.ndim > 1 else ()
-                grad_weight = contribution.sum(axis=axes).reshape(weight.shape)
+            contribution = grad * xp.where(x > 0, 0.0, x)
+            axes = None if _shared(weight) else (0,) + tuple(range(2, x.ndim))
+            grad_weight = contribution.sum(axis=axes).reshape(weight.shape)
         return grad_x, grad_weight
+
+
+def _shared(weight: Any) -> bool:
+    """One slope for all channels (a weight of one element)."""
+    return math.prod(weight.shape) == 1
 
 
 def _along_channels(weight: Any, x: Any) -> Any:
     """PReLU's weight broadcast along dim 1, the channels (a 0-D or 1-D input has one channel)."""
-    if weight.size == 1:
+    if _shared(weight):
         return weight.reshape(())
     return weight.reshape((1, -1) + (1,) * (x.ndim - 2))
 
@@ -149,13 +153,14 @@ def _along_channels(weight: Any, x: Any) -> Any:
 class RandomSlope(ArrayFunction):
     @staticmethod
     def forward(ctx, x, slopes):
+        ctx.save_for_backward(x)  # as PyTorch: the gradient belongs to x's graph (with derivative 0)
         ctx.slopes = slopes
         return x * slopes
 
     @staticmethod
     def backward(ctx, grad):
         """dx = g · a, with a the slope drawn for each element in the forward pass."""
-        return grad * ctx.slopes, None
+        return grad * array_module(grad).asarray(ctx.slopes), None
 
 
 # ----- the public functions -----

@@ -222,6 +222,11 @@ class Recurrence(ArrayFunction):
         """Backpropagation through time: the steps in reverse, then dx = dG·W_ih,
         dW_ih = dGᵀ·x, dW_hh = dG_hᵀ·h_prev, db = Σ dG over rows."""
         x, w_ih, w_hh, saved = ctx.saved_tensors
+        if isinstance(x, Tensor):  # create_graph: the step buffers are written in place, arrays only
+            raise NotImplementedError(
+                "double backward (create_graph=True) through nn.RNN/LSTM/GRU and their cells is not implemented in "
+                "minitorch; write the recurrence step with tensor ops (F.linear, tanh, sigmoid) to differentiate twice"
+            )
         xp, cell = array_module(x), ctx.cell
         dgx = xp.empty((x.shape[0], w_hh.shape[0]), x.dtype)
         dgh = xp.empty_like(dgx) if cell is GRUCell else dgx

@@ -64,51 +64,55 @@ class Mean(ArrayFunction):
         return expand_back(scaled, ctx.axes, ctx.keepdim, ctx.shape), None, None
 
 
-def _variance(ctx: Any, x: Any, axes: Optional[tuple], correction: int, keepdim: bool) -> tuple:
-    """The deviations from the mean, and the variance Σ(xᵢ - mean)² / (n - correction)."""
+def _variance(ctx: Any, x: Any, axes: Optional[tuple], correction: int, keepdim: bool) -> Any:
+    """The variance Σ(xᵢ - mean)² / (n - correction)."""
     centered = x - x.mean(axis=axes, keepdims=True)
     ctx.axes, ctx.keepdim = axes, keepdim
-    ctx.denominator = builtins.max(_count(x.shape, axes) - correction, 0)
+    ctx.dof = _count(x.shape, axes) - correction
     with np.errstate(divide="ignore", invalid="ignore"):  # no degrees of freedom left: inf or nan, as PyTorch
-        return centered, (centered * centered).sum(axis=axes, keepdims=keepdim) / ctx.denominator
+        return (centered * centered).sum(axis=axes, keepdims=keepdim) / builtins.max(ctx.dof, 0)
 
 
-def _variance_backward(ctx: Any, grad: Any, centered: Any) -> Any:
-    """d var(x)/dxᵢ = 2(xᵢ - mean) / (n - correction)."""
-    spread = expand_back(grad, ctx.axes, ctx.keepdim, centered.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return spread * centered * 2 / ctx.denominator
+def _variance_backward(ctx: Any, grad: Any, x: Any) -> Any:
+    """d var(x)/dxᵢ = 2(xᵢ - mean) / (n - correction); the deviations are recomputed from the saved
+    input, so that under create_graph their own dependence on x is recorded too."""
+    spread = expand_back(grad, ctx.axes, ctx.keepdim, x.shape)
+    mean = x.mean(axis=ctx.axes, keepdims=True)
+    if ctx.dof <= 0 and ctx.axes is None:  # 2/0 · (x - mean): PyTorch's constant nan where x = mean, else inf
+        xp = array_module(x)
+        return spread * xp.where(x == mean, np.nan, xp.full_like(spread, np.inf))
+    with np.errstate(divide="ignore", invalid="ignore"):  # over dims PyTorch divides by n - correction as it is
+        return spread * (x - mean) * 2 / ctx.dof
 
 
 class Var(ArrayFunction):
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        centered, variance = _variance(ctx, x, axes, correction, keepdim)
-        ctx.save_for_backward(centered)
-        return variance
+        ctx.save_for_backward(x)
+        return _variance(ctx, x, axes, correction, keepdim)
 
     @staticmethod
     def backward(ctx, grad):
         """d var(x)/dxᵢ = 2(xᵢ - mean) / (n - correction)."""
-        (centered,) = ctx.saved_tensors
-        return _variance_backward(ctx, grad, centered), None, None, None
+        (x,) = ctx.saved_tensors
+        return _variance_backward(ctx, grad, x), None, None, None
 
 
 class Std(ArrayFunction):
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        centered, variance = _variance(ctx, x, axes, correction, keepdim)
-        std = array_module(x).sqrt(variance)
-        ctx.save_for_backward(centered, std)
+        std = array_module(x).sqrt(_variance(ctx, x, axes, correction, keepdim))
+        ctx.save_for_backward(x, std)
         return std
 
     @staticmethod
     def backward(ctx, grad):
         """d std/dx = d var/dx / (2 std); 0 where std = 0 (all values equal), as in PyTorch."""
-        centered, std = ctx.saved_tensors
+        x, std = ctx.saved_tensors
+        xp = array_module(std)
         with np.errstate(divide="ignore", invalid="ignore"):
-            grad_var = array_module(std).where(std == 0, 0, grad / (2 * std))
-        return _variance_backward(ctx, grad_var, centered), None, None, None
+            grad_var = xp.where(std == 0, 0, grad / (2 * std))
+        return _variance_backward(ctx, grad_var, x), None, None, None
 
 
 class MaxMinAll(ArrayFunction):
@@ -138,23 +142,20 @@ class MaxMinDim(ArrayFunction):
         indices = x.argmax(axis=axis) if largest else x.argmin(axis=axis)
         indices = xp.expand_dims(indices, axis)
         values = xp.take_along_axis(x, indices, axis=axis)
+        ctx.shape, ctx.axis, ctx.indices = x.shape, axis, indices  # indices with the reduced axis kept (size 1)
         if not keepdim:
             values, indices = values.squeeze(axis), indices.squeeze(axis)
-        ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
-        ctx.indices = indices
         ctx.mark_non_differentiable(indices)
         return values, indices.astype(dtypes.int64, copy=False)
 
     @staticmethod
     def backward(ctx, grad, _grad_indices):
-        """d max(x, dim)/dxᵢ = 1[i = argmax]."""
+        """d max(x, dim)/dxᵢ = 1[i = argmax]: linear in the gradient, so its own derivative is a gather."""
         xp = array_module(grad)
-        indices = ctx.indices if ctx.keepdim else xp.expand_dims(ctx.indices, ctx.axis)
-        grad = grad if ctx.keepdim else xp.expand_dims(grad, ctx.axis)
         positions = xp.arange(ctx.shape[ctx.axis]).reshape(
             [-1 if i == ctx.axis else 1 for i in range(len(ctx.shape))]
         )
-        return xp.where(positions == indices, grad, 0).astype(grad.dtype, copy=False), None, None, None
+        return xp.where(positions == ctx.indices, grad.reshape(ctx.indices.shape), 0), None, None, None
 
 
 @numpy_names

@@ -15,7 +15,8 @@ from typing import Any, Optional
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.broadcast import broadcast_shapes
-from minitorch.ops.gather import add_along, flat_positions, gather_array
+from minitorch.ops.gather import Gather, add_along, flat_positions
+from minitorch.ops.index import GetItemBackward
 from minitorch.ops.inplace import apply_inplace
 from minitorch.ops.operands import plain
 from minitorch.ops.shape import expand, reshape
@@ -46,17 +47,17 @@ class Scatter(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d/dx: 1 where x was kept (everywhere for scatter_add); d/dsrc: the gradient gathered at index."""
-        xp = array_module(grad)
         need_x, _, _, need_src, _ = ctx.needs_input_grad
         grad_x = grad_src = None
         if need_x and ctx.accumulate:
             grad_x = grad
-        elif need_x:
-            grad_x = grad.copy()
-            grad_x.reshape(-1)[flat_positions(grad.shape, ctx.axis, ctx.index)] = 0
+        elif need_x:  # zero written over the written positions: a scatter itself, linear in grad
+            grad_x = Scatter.call(grad, ctx.axis, ctx.index, 0, False)
         if need_src:
-            grad_src = xp.zeros(ctx.src_shape, dtype=grad.dtype)
-            _crop(grad_src, ctx.index.shape)[...] = gather_array(grad, ctx.axis, ctx.index)
+            grad_src = Gather.call(grad, ctx.axis, ctx.index)
+            if tuple(ctx.src_shape) != tuple(ctx.index.shape):  # src was larger: zeros where it was not read
+                crop = tuple(slice(0, n) for n in ctx.index.shape)
+                grad_src = GetItemBackward.call(grad_src, ctx.src_shape, crop)
         return grad_x, None, None, grad_src, None
 
 
@@ -211,14 +212,12 @@ class MaskedScatter(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d/dx = 1[not mask]; d/dsource: the gradient at the masked positions, in order (0 for unused source)."""
-        xp = array_module(grad)
         need_x, _, need_source = ctx.needs_input_grad
         grad_source = None
         if need_source:
             taken = grad[ctx.mask]
-            grad_source = xp.zeros(math.prod(ctx.source_shape), dtype=grad.dtype)
-            grad_source[: taken.size] = taken
-            grad_source = grad_source.reshape(ctx.source_shape)
+            placed = GetItemBackward.call(taken, (math.prod(ctx.source_shape),), slice(0, taken.shape[0]))
+            grad_source = placed.reshape(ctx.source_shape)
         return (grad * ~ctx.mask if need_x else None), None, grad_source
 
 

@@ -155,7 +155,7 @@ class Permute(ArrayFunction):
         inverse = [0] * len(ctx.axes)
         for position, axis in enumerate(ctx.axes):
             inverse[axis] = position
-        return grad.transpose(inverse), None
+        return array_module(grad).transpose(grad, inverse), None
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:

@@ -12,6 +12,8 @@ from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.activation import _softmax_axis, softmax
 from minitorch.ops.activation_base import Activation, activate
+from minitorch.ops.pointwise import in_dtype_of
+from minitorch.ops.recompute import reuse_or_recompute
 from minitorch.ops.special import erfc_array
 from minitorch.sizes import normalize_dim
 from minitorch.tensor import Tensor
@@ -21,8 +23,10 @@ GELU_TANH_CUBIC = 0.044715
 
 
 def normal_cdf(x: Any) -> Any:
-    """Φ(x) = ½ erfc(−x/√2), the probability that a standard normal variable is ≤ x."""
-    return 0.5 * erfc_array(-x / math.sqrt(2))
+    """Φ(x) = ½ erfc(−x/√2), the probability that a standard normal variable is ≤ x (arrays, or Tensors
+    under create_graph)."""
+    z = -x / math.sqrt(2)
+    return 0.5 * (z.erfc() if isinstance(z, Tensor) else erfc_array(z))
 
 
 class Gelu(Activation):
@@ -40,19 +44,19 @@ class Gelu(Activation):
         if approximate == "tanh":
             t = xp.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x * x * x))
             du = SQRT_2_OVER_PI * (1 + 3 * GELU_TANH_CUBIC * x * x)
-            return (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du).astype(x.dtype, copy=False)
+            return in_dtype_of(0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du, x)
         density = xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
-        return (normal_cdf(x) + x * density).astype(x.dtype, copy=False)
+        return in_dtype_of(normal_cdf(x) + x * density, x)
 
 
 def _sigmoid(x: Any) -> Any:
     xp = array_module(x)
-    return xp.exp(-xp.logaddexp(0, -x)).astype(x.dtype, copy=False)
+    return in_dtype_of(xp.exp(-xp.logaddexp(0, -x)), x)
 
 
 def _softplus(x: Any) -> Any:
     """log(1 + eˣ) without overflow."""
-    return array_module(x).logaddexp(0, x).astype(x.dtype, copy=False)
+    return in_dtype_of(array_module(x).logaddexp(0, x), x)
 
 
 class Silu(Activation):
@@ -87,7 +91,7 @@ class Softplus(Activation):
     @staticmethod
     def slope(x, beta, threshold):
         """σ(βx), and exactly 1 where βx > threshold (the linear part)."""
-        return array_module(x).where(x * beta > threshold, 1.0, _sigmoid(x * beta)).astype(x.dtype, copy=False)
+        return in_dtype_of(array_module(x).where(x * beta > threshold, 1.0, _sigmoid(x * beta)), x)
 
 
 class LogSigmoid(Activation):
@@ -128,15 +132,17 @@ class Glu(ArrayFunction):
     def forward(ctx, x, axis):
         a, b = array_module(x).split(x, 2, axis=axis)
         gate = _sigmoid(b)
-        ctx.save_for_backward(a, gate)
-        ctx.axis = axis
+        ctx.save_for_backward(x)
+        ctx.gate, ctx.axis = gate, axis
         return a * gate
 
     @staticmethod
     def backward(ctx, grad):
         """For y = a·σ(b): da = g·σ(b), db = g·a·σ(b)(1 − σ(b)), joined back along the split axis."""
-        a, gate = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         xp = array_module(grad)
+        a, b = xp.split(x, 2, axis=ctx.axis)
+        gate = reuse_or_recompute(ctx.gate, lambda: _sigmoid(b), x)
         return xp.concatenate([grad * gate, grad * a * gate * (1 - gate)], axis=ctx.axis), None
 
 

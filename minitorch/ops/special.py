@@ -11,9 +11,9 @@ float64 rounding:
   near ±1, where ``1 - x`` is exact and ``erf`` is flat).
 * ``lgamma``: the Lanczos approximation (g = 7, 9 terms) for ``x ≥ ½``, the reflection formula
   ``Γ(x)Γ(1-x) = π/sin(πx)`` below.
-* ``digamma`` (ψ = Γ'/Γ) and its derivative ``trigamma``: the recurrence ``ψ(x) = ψ(x+1) - 1/x``
-  lifts x above 6, where the asymptotic (Bernoulli) series is exact to rounding; reflection
-  below ½.
+* ``digamma`` (ψ = Γ'/Γ) and its derivatives ``polygamma`` (ψ⁽ⁿ⁾, trigamma for n = 1): the recurrence
+  ``ψ(x) = ψ(x+1) - 1/x`` lifts x above 6, where the asymptotic (Bernoulli) series is exact to
+  rounding; reflection below ½.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.pointwise import Pointwise, unary_op
 from minitorch.tensor import Tensor
@@ -105,26 +106,24 @@ def lgamma_array(x: Any) -> Any:
 
 
 _PSI_ASYMPTOTIC = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12)
-_TRIGAMMA_ASYMPTOTIC = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)  # B₂, B₄, …, B₁₄
 
 
-def _lifted(xp: Any, x: Any) -> tuple:
-    """x raised above 6 by unit steps, with Σ 1/x and Σ 1/x² over the steps taken."""
-    shift_1 = xp.zeros_like(x)
-    shift_2 = xp.zeros_like(x)
-    for _ in range(6):
-        low = x < 6
-        shift_1 = shift_1 + xp.where(low, 1 / x, 0)
-        shift_2 = shift_2 + xp.where(low, 1 / (x * x), 0)
+def _lifted(xp: Any, x: Any, power: int, above: int = 6) -> tuple:
+    """x raised above ``above`` by unit steps, with Σ 1/x^power over the steps taken."""
+    shift = xp.zeros_like(x)
+    for _ in range(above):
+        low = x < above
+        shift = shift + xp.where(low, 1 / x**power, 0)
         x = xp.where(low, x + 1, x)
-    return x, shift_1, shift_2
+    return x, shift
 
 
 def digamma_array(x: Any) -> Any:
     xp = array_module(x)
     with np.errstate(all="ignore"):
         reflect = x < 0.5
-        z, shift, _ = _lifted(xp, xp.where(reflect, 1 - x, x))
+        z, shift = _lifted(xp, xp.where(reflect, 1 - x, x), 1)
         inverse_square = 1 / (z * z)
         series, power = xp.zeros_like(z), xp.ones_like(z)
         for coefficient in _PSI_ASYMPTOTIC:
@@ -137,20 +136,59 @@ def digamma_array(x: Any) -> Any:
         return xp.where(xp.isposinf(x), xp.inf, psi)
 
 
-def trigamma_array(x: Any) -> Any:
-    """ψ'(x) = Σₖ 1/(x+k)², the derivative of digamma."""
+def polygamma_array(n: int, x: Any) -> Any:
+    """ψ⁽ⁿ⁾(x) = (-1)ⁿ⁺¹ n! Σₖ 1/(x+k)ⁿ⁺¹ for n ≥ 1 (trigamma is n = 1).
+
+    Above 6 + 2n the asymptotic series (-1)ⁿ⁺¹ [(n-1)!/xⁿ + n!/(2xⁿ⁺¹) + Σ B₂ₖ (2k+n-1)!/((2k)! x²ᵏ⁺ⁿ)]
+    is exact to rounding; below, the sum's first terms lift x there. Below ½ the reflection
+    formula, ψ(1-x) - ψ(x) = π cot πx differentiated n times, gives ψ⁽ⁿ⁾(x) from ψ⁽ⁿ⁾(1-x).
+    """
     xp = array_module(x)
+    sign = 1 if n % 2 else -1
     with np.errstate(all="ignore"):
         reflect = x < 0.5
-        z, _, shift = _lifted(xp, xp.where(reflect, 1 - x, x))
+        z, shift = _lifted(xp, xp.where(reflect, 1 - x, x), n + 1, above=6 + 2 * n)
         inverse = 1 / z
-        series = inverse + 0.5 * inverse * inverse
-        power = inverse
-        for coefficient in _TRIGAMMA_ASYMPTOTIC:
+        power = inverse**n
+        series = math.factorial(n - 1) * power + math.factorial(n) / 2 * power * inverse
+        for k, bernoulli in enumerate(_BERNOULLI, 1):
             power = power * inverse * inverse
-            series = series + coefficient * power
-        value = series + shift
-        return xp.where(reflect, (math.pi / xp.sin(math.pi * x)) ** 2 - value, value)
+            series = series + bernoulli * math.factorial(2 * k + n - 1) / math.factorial(2 * k) * power
+        value = sign * (series + math.factorial(n) * shift)
+        cotangent = 1 / xp.tan(math.pi * x)
+        reflected = (-1) ** n * value - math.pi ** (n + 1) * _cot_derivative(n, cotangent)
+        value = xp.where(reflect, reflected, value)
+        if n > 1:  # the poles 0, -1, -2, …: (-1)ⁿ⁺¹ n!·(1/0), as PyTorch's zeta gives
+            value = xp.where((x <= 0) & (x == xp.floor(x)), sign * xp.inf, value)
+        return value
+
+
+def _cot_derivative(n: int, c: Any) -> Any:
+    """(d/dx)ⁿ cot(πx) / πⁿ as a polynomial in c = cot πx: P₀ = c, Pₖ₊₁ = -(1 + c²)·Pₖ'."""
+    coefficients = [0.0, 1.0]  # lowest power first
+    for _ in range(n):
+        slope = [k * a for k, a in enumerate(coefficients)][1:]
+        coefficients = [-(a + b) for a, b in zip(slope + [0.0, 0.0], [0.0, 0.0] + slope)]
+    result = coefficients[-1]
+    for coefficient in reversed(coefficients[:-1]):
+        result = result * c + coefficient
+    return result
+
+
+class Polygamma(ArrayFunction):
+    """ψ⁽ⁿ⁾, the n-th derivative of digamma (n ≥ 1): the derivative of digamma and of itself."""
+
+    @staticmethod
+    def forward(ctx, x, n):
+        ctx.save_for_backward(x)
+        ctx.n = n
+        return polygamma_array(n, x).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d/dx ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁺¹⁾(x)."""
+        (x,) = ctx.saved_tensors
+        return grad * Polygamma.call(x, ctx.n + 1), None
 
 
 class Erf(Pointwise):
@@ -174,13 +212,13 @@ class Erfinv(Pointwise):
 class Lgamma(Pointwise):
     """d/dx log|Γ(x)| = ψ(x), the digamma function."""
     function = staticmethod(lambda xp, x: lgamma_array(x))
-    derivative = staticmethod(lambda xp, x, y: digamma_array(x))
+    derivative = staticmethod(lambda xp, x, y: Digamma.call(x))
 
 
 class Digamma(Pointwise):
     """d/dx ψ(x) = ψ'(x), the trigamma function."""
     function = staticmethod(lambda xp, x: digamma_array(x))
-    derivative = staticmethod(lambda xp, x, y: trigamma_array(x))
+    derivative = staticmethod(lambda xp, x, y: Polygamma.call(x, 1))
 
 
 def erf(input: Tensor) -> Tensor:

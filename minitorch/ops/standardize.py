@@ -12,33 +12,43 @@ Unlike batch norm, the statistics are the sample's own, the same in training and
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Optional, Sequence, Union
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.normalization import batch_norm
+from minitorch.ops.recompute import reuse_or_recompute
 from minitorch.tensor import Tensor
 
 
 class Standardize(ArrayFunction):
     @staticmethod
     def forward(ctx, x, axes, eps):
-        mean = x.mean(axis=axes, keepdims=True)
-        centred = x - mean
-        inverse_std = 1.0 / array_module(x).sqrt((centred * centred).mean(axis=axes, keepdims=True) + eps)
-        normalized = centred * inverse_std
-        ctx.save_for_backward(normalized, inverse_std)
-        ctx.axes = axes
+        normalized, inverse_std = standardized(x, axes, eps)
+        ctx.save_for_backward(x, normalized)
+        ctx.inverse_std, ctx.axes, ctx.eps = inverse_std, axes, eps
         return normalized
 
     @staticmethod
     def backward(ctx, grad):
-        """dx = (g − mean g − x̂ · mean(g·x̂)) / σ, the means over the standardised axes."""
-        normalized, inverse_std = ctx.saved_tensors
+        """dx = (g − mean g − x̂ · mean(g·x̂)) / σ, the means over the standardised axes (under
+        create_graph with 1/σ recomputed from x, as a function of x)."""
+        x, normalized = ctx.saved_tensors
         axes = ctx.axes
-        grad_x = grad - grad.mean(axis=axes, keepdims=True)
-        grad_x -= normalized * (grad * normalized).mean(axis=axes, keepdims=True)
-        return grad_x * inverse_std, None, None
+        inverse_std = reuse_or_recompute(ctx.inverse_std, lambda: standardized(x, axes, ctx.eps)[1], x)
+        count = math.prod(grad.shape[axis] for axis in axes)
+        grad_mean = grad.sum(axis=axes, keepdims=True) / count
+        grad_dot_mean = (grad * normalized).sum(axis=axes, keepdims=True) / count
+        return (grad - grad_mean - normalized * grad_dot_mean) * inverse_std, None, None
+
+
+def standardized(x: Any, axes: tuple, eps: float) -> tuple:
+    """x̂ = (x − mean)/√(var + eps) over ``axes`` (biased variance), and 1/√(var + eps); arrays or Tensors."""
+    count = math.prod(x.shape[axis] for axis in axes)
+    centred = x - x.sum(axis=axes, keepdims=True) / count
+    inverse_std = 1.0 / array_module(x).sqrt((centred * centred).sum(axis=axes, keepdims=True) / count + eps)
+    return centred * inverse_std, inverse_std
 
 
 def _affine(x: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], shape: tuple) -> Tensor:

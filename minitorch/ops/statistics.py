@@ -3,6 +3,8 @@
 ``prod``'s gradient is "the product of the others", ``y/xᵢ`` — which divides by zero at a
 zero. :class:`Prod` counts the zeros of each slice instead: with none, ``y/xᵢ``; with one, only
 that zero gets a gradient (the product of the rest); with two or more, every gradient is 0.
+Those zeros are constants to a second derivative, so under ``create_graph`` the backward writes
+each ``Π_{j≠i} xⱼ`` out as running products before and after ``i``, as PyTorch does.
 ``logsumexp(x) = m + log Σ exp(x - m)`` with ``m = max x`` never overflows.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops import reduce
 from minitorch.ops.comparison import isnan
+from minitorch.ops.cumulative import products_of_others
 from minitorch.ops.pointwise import floating
 from minitorch.ops.reduce import expand_back
 from minitorch.ops.selection import where
@@ -39,6 +42,10 @@ class Prod(ArrayFunction):
         """d(Πx)/dxᵢ = Π_{j≠i} xⱼ: y/xᵢ without zeros; at a lone zero the product of the rest; else 0."""
         (x,) = ctx.saved_tensors
         xp = array_module(x)
+        if isinstance(grad, Tensor):  # create_graph: the products of the others, differentiable again at zeros too
+            others = products_of_others(x.reshape(-1), 0).reshape(x.shape) if ctx.axes is None \
+                else products_of_others(x, ctx.axes[0])
+            return expand_back(grad, ctx.axes, ctx.keepdim, x.shape) * others, None, None
         is_zero = x == 0
         zeros = is_zero.sum(axis=ctx.axes, keepdims=True)
         others = xp.where(is_zero, 1, x).prod(axis=ctx.axes, keepdims=True)  # the product of the non-zeros
@@ -66,14 +73,17 @@ class LogSumExp(ArrayFunction):
         shift = xp.where(xp.isfinite(shift), shift, 0)  # all -inf (or an inf): no shift, let inf through
         with np.errstate(divide="ignore"):
             y = xp.log(xp.exp(x - shift).sum(axis=axes, keepdims=True)) + shift
-        ctx.save_for_backward(x, y)
         ctx.axes, ctx.keepdim = axes, keepdim
-        return y if keepdim else (y.reshape(()) if axes is None else y.squeeze(axes))
+        if not keepdim:
+            y = y.reshape(()) if axes is None else y.squeeze(axes)
+        ctx.save_for_backward(x, y)  # the output itself: under create_graph its gradient flows on
+        return y
 
     @staticmethod
     def backward(ctx, grad):
         """d logsumexp(x)/dxᵢ = exp(xᵢ - logsumexp(x)) = softmax(x)ᵢ."""
         x, y = ctx.saved_tensors
+        y = expand_back(y, ctx.axes, ctx.keepdim, x.shape)
         with np.errstate(invalid="ignore"):
             return expand_back(grad, ctx.axes, ctx.keepdim, x.shape) * array_module(x).exp(x - y), None, None
 

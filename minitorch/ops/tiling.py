@@ -89,7 +89,7 @@ class Roll(ArrayFunction):
     def backward(ctx, grad):
         """d roll(x, s)/dx: roll the gradient by -s."""
         back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
-        return array_module(grad).roll(grad, back, ctx.axes), None, None
+        return Roll.call(grad, back, ctx.axes), None, None
 
 
 def roll(input: Tensor, shifts: Union[int, Sequence[int]], dims: Union[int, Sequence[int], None] = None) -> Tensor:
@@ -150,7 +150,7 @@ class Rot90(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d rot90(x, k)/dx: rotate the gradient by -k."""
-        return array_module(grad).rot90(grad, -ctx.k, ctx.axes), None, None
+        return Rot90.call(grad, -ctx.k % 4, ctx.axes), None, None
 
 
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:

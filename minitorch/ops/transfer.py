@@ -24,8 +24,8 @@ class ToDevice(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        """d to(x, device)/dx = 1, on x's device."""
-        return to_device(grad, ctx.source), None
+        """d to(x, device)/dx = 1, on x's device (a move back, itself differentiable)."""
+        return ToDevice.call(grad, ctx.source), None
 
 
 def parse_to_args(args: tuple, kwargs: dict) -> tuple:

@@ -74,7 +74,21 @@ class Diagonal(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d diagonal(x)/dx puts the gradient back on the diagonal of a zero tensor."""
-        return _write_diagonal(grad, ctx.shape, *ctx.where), None, None, None
+        return WriteDiagonal.call(grad, ctx.shape, *ctx.where), None, None, None
+
+
+class WriteDiagonal(ArrayFunction):
+    """Diagonal's backward as an op of its own: ``values`` on a diagonal of zeros of ``shape``."""
+
+    @staticmethod
+    def forward(ctx, values, shape, offset, dim1, dim2):
+        ctx.where = (offset, dim1, dim2)
+        return _write_diagonal(values, shape, offset, dim1, dim2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """Writing a diagonal is linear in the values: its derivative reads that diagonal back."""
+        return Diagonal.call(grad, *ctx.where), None, None, None, None
 
 
 class DiagEmbed(ArrayFunction):
@@ -90,7 +104,7 @@ class DiagEmbed(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         """d diag_embed(x)/dx reads the gradient's diagonal."""
-        return array_module(grad).diagonal(grad, *ctx.where), None, None, None
+        return Diagonal.call(grad, *ctx.where), None, None, None
 
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:

@@ -53,7 +53,7 @@ def to_numpy(value: Any) -> np.ndarray:
     if isinstance(value, Tensor):
         return value.detach()._cpu_array()
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a PyTorch tensor (duck-typed: no import)
-        return value.detach().cpu().numpy()
+        return value.detach().cpu().numpy(force=True)  # force: PyTorch's double backward may give a ZeroTensor
     return np.asarray(value)
 
 

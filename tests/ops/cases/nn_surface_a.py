@@ -40,10 +40,12 @@ CASES = [
         np.float64, (5,), elements=st.sampled_from([-2.0, -1.0, 0.0, 1.0, 2.0]))), gradcheck=False),
     _in_place("hardtanh", lambda lib, x: F(lib).hardtanh(x, inplace=True), dict(avoid=(-1.0, 1.0), margin=0.05)),
     _activation("relu6", dict(avoid=(0.0, 6.0), margin=0.05, **WIDE)),
-    _activation("hardsigmoid", dict(avoid=(-3.0, 3.0), margin=0.05, **WIDE)),
+    # PyTorch has no double backward for hardsigmoid ("derivative for aten::hardsigmoid_backward is not implemented")
+    _activation("hardsigmoid", dict(avoid=(-3.0, 3.0), margin=0.05, **WIDE), gradgrad=False),
     _activation("hardswish", dict(avoid=(-3.0, 3.0), margin=0.05, **WIDE)),
     OpCase("F_hard_kinks", lambda lib, x: F(lib).hardswish(x) + F(lib).hardsigmoid(x) + F(lib).relu6(x),
-           args(hnp.arrays(np.float64, (6,), elements=st.sampled_from([-3.0, 0.0, 3.0, 6.0]))), gradcheck=False),
+           args(hnp.arrays(np.float64, (6,), elements=st.sampled_from([-3.0, 0.0, 3.0, 6.0]))), gradcheck=False,
+           gradgrad=False),  # PyTorch has no double backward for hardsigmoid (see F_hardsigmoid)
     _activation("hardshrink", dict(avoid=(-0.5, 0.5), margin=0.05)),
     _activation("softshrink", dict(avoid=(-0.5, 0.5), margin=0.05)),
     OpCase("F_softshrink_lambd", lambda lib, x: F(lib).softshrink(x, 1.5), unary(avoid=(-1.5, 1.5), margin=0.05)),
@@ -55,7 +57,7 @@ CASES = [
     _activation("elu", KINK_0),
     OpCase("F_elu_alpha", lambda lib, x: F(lib).elu(x, 0.5), unary(**KINK_0)),
     _in_place("elu", lambda lib, x: F(lib).elu(x, 0.7, inplace=True), KINK_0),
-    OpCase("F_celu", lambda lib, x: F(lib).celu(x, 2.0), unary()),
+    OpCase("F_celu", lambda lib, x: F(lib).celu(x, 2.0), unary(**KINK_0)),  # the second derivative jumps at 0
     _activation("selu", KINK_0),
     _in_place("selu", lambda lib, x: F(lib).selu(x, inplace=True), KINK_0),
     OpCase("F_elu_family_at_0", lambda lib, x: F(lib).elu(x) + F(lib).selu(x) + F(lib).celu(x, 0.5),
@@ -100,17 +102,23 @@ CASES += [
            unary((3, 2)), gradcheck=False),  # the padding row's gradient is 0 by design
     OpCase("F_embedding_negative_padding", lambda lib, w: F(lib).embedding(_ids(lib, [2, 0], w), w, padding_idx=-1),
            unary((3, 2)), gradcheck=False),
+    # gradcheck=False: the gradient is divided by the counts by design; gradgrad=False: PyTorch's double backward
+    # drops that division (embedding_dense_double_backward), ours keeps it (tests/ops/test_index_gradgrad.py)
     OpCase("F_embedding_freq", lambda lib, w: F(lib).embedding(_ids(lib, [0, 0, 2, 0], w), w, scale_grad_by_freq=True),
-           unary((3, 2)), gradcheck=False),  # the gradient is divided by the counts by design
+           unary((3, 2)), gradcheck=False, gradgrad=False),
+    # embedding_bag: gradgrad=False, PyTorch has no double backward ("the derivative for '_embedding_bag_backward'
+    # is not implemented"); ours is checked by gradgradcheck in tests/ops/test_index_gradgrad.py
     OpCase("F_embedding_bag_2d", lambda lib, w: F(lib).embedding_bag(_ids(lib, [[0, 2], [1, 1]], w), w),
-           unary((3, 2))),
+           unary((3, 2)), gradgrad=False),
     OpCase("F_embedding_bag_offsets_sum", lambda lib, w: F(lib).embedding_bag(
-        _ids(lib, [0, 2, 1, 1, 2], w), w, _ids(lib, [0, 2, 2], w), mode="sum"), unary((3, 2))),
+        _ids(lib, [0, 2, 1, 1, 2], w), w, _ids(lib, [0, 2, 2], w), mode="sum"), unary((3, 2)), gradgrad=False),
     OpCase("F_embedding_bag_mean_padding", lambda lib, w: F(lib).embedding_bag(
-        _ids(lib, [0, 2, 1, 1, 2], w), w, _ids(lib, [0, 3], w), mode="mean", padding_idx=1), unary((3, 2))),
+        _ids(lib, [0, 2, 1, 1, 2], w), w, _ids(lib, [0, 3], w), mode="mean", padding_idx=1), unary((3, 2)),
+        gradgrad=False),
     OpCase("F_embedding_bag_weights", lambda lib, w, s: F(lib).embedding_bag(
         _ids(lib, [0, 2, 1], w), w, _ids(lib, [0, 1], w), mode="sum", per_sample_weights=s), args(floats((3, 2)),
-                                                                                              floats((3,)))),
+                                                                                              floats((3,))),
+        gradgrad=False),
     OpCase("F_one_hot", lambda lib, x: F(lib).one_hot(_ids(lib, [[0, 3], [2, 2]], x)) + x.long() * 0,
            unary((2, 2, 4)), gradcheck=False),
     OpCase("F_one_hot_classes", lambda lib, x: F(lib).one_hot(_ids(lib, [1, 0], x), 4).double() * x,
