@@ -179,6 +179,7 @@ class TensorNamespace:
     def triu(self, a: Tensor, k: int = 0) -> Tensor:
         return triangular.triu(a, k)
 
+    # ----- scans, reductions, repeats and splits -----
     def cumprod(self, a: Tensor, axis: int) -> Tensor:
         return cumulative.cumprod(a, axis)
 
@@ -197,7 +198,7 @@ class TensorNamespace:
         """NumPy's split into ``sections`` equal parts (an int), as views."""
         return a.chunk(sections, axis)
 
-    # ----- added by gg_linalg -----
+    # ----- linear algebra -----
     @functools.cached_property
     def linalg(self) -> SimpleNamespace:
         """``xp.linalg``: ``inv`` and ``solve`` (NumPy's rule: ``b`` is a vector only when 1-D) as
