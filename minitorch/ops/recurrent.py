@@ -29,6 +29,7 @@ from typing import Any, Optional
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
+from minitorch.ops.recurrent_graph import layer_vjp
 from minitorch.tensor import Tensor
 
 
@@ -189,6 +190,7 @@ class Recurrence(ArrayFunction):
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, batch_sizes, reverse):
         xp = array_module(x)
         cell = CELLS[mode]
+        inputs = (x, h0, c0, w_ih, w_hh, b_ih, b_hh)  # all saved: a double backward recomputes from them
         gx = x @ w_ih.T  # every time step's input share of the gates, in one product
         if b_ih is not None:
             gx += b_ih
@@ -210,8 +212,8 @@ class Recurrence(ArrayFunction):
             h, c = cell.step(xp, gx[step_rows], h, c, w_hh_t, b_hh, saved, step_rows)
             out[step_rows] = h
         resize(xp, h, 0, h0, h_n)
-        ctx.cell, ctx.batch_sizes, ctx.reverse = cell, batch_sizes, reverse
-        ctx.save_for_backward(x, w_ih, w_hh, saved)
+        ctx.cell, ctx.mode, ctx.batch_sizes, ctx.reverse = cell, mode, batch_sizes, reverse
+        ctx.save_for_backward(*inputs, saved)
         if cell.cell_state:
             resize(xp, c, 0, c0, c_n)
             return out, h_n, c_n
@@ -221,12 +223,11 @@ class Recurrence(ArrayFunction):
     def backward(ctx, grad_out, grad_h_n, grad_c_n=None):
         """Backpropagation through time: the steps in reverse, then dx = dG·W_ih,
         dW_ih = dGᵀ·x, dW_hh = dG_hᵀ·h_prev, db = Σ dG over rows."""
-        x, w_ih, w_hh, saved = ctx.saved_tensors
-        if isinstance(x, Tensor):  # create_graph: the step buffers are written in place, arrays only
-            raise NotImplementedError(
-                "double backward (create_graph=True) through nn.RNN/LSTM/GRU and their cells is not implemented in "
-                "minitorch; write the recurrence step with tensor ops (F.linear, tanh, sigmoid) to differentiate twice"
-            )
+        x, h0, c0, w_ih, w_hh, b_ih, b_hh, saved = ctx.saved_tensors
+        if isinstance(x, Tensor):  # create_graph: the forward again with Tensor ops (ops/recurrent_graph.py)
+            order = steps(ctx.batch_sizes, ctx.reverse)
+            return layer_vjp(ctx.mode, (x, h0, c0, w_ih, w_hh, b_ih, b_hh), ctx.needs_input_grad, order,
+                             (grad_out, grad_h_n, grad_c_n)) + (None, None, None)
         xp, cell = array_module(x), ctx.cell
         dgx = xp.empty((x.shape[0], w_hh.shape[0]), x.dtype)
         dgh = xp.empty_like(dgx) if cell is GRUCell else dgx

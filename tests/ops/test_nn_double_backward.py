@@ -132,14 +132,6 @@ def test_nll_loss_third_derivative(reduction):
         assert_close(ours, theirs)
 
 
-@pytest.mark.parametrize("layer", ["RNN", "LSTM", "GRU"])
-def test_recurrent_double_backward_says_it_is_not_implemented(layer):
-    recurrent = getattr(minitorch.nn, layer)(3, 4).double()
-    x = minitorch.tensor(np.random.default_rng(0).standard_normal((5, 2, 3)), requires_grad=True)
-    with pytest.raises(NotImplementedError, match="double backward"):
-        minitorch.autograd.grad(recurrent(x)[0].sum(), [x], create_graph=True)
-
-
 def _third_derivatives(lib, fn, arrays, vectors):
     """d/dx of Σ u·(d/dx of Σ w·(vᵀ·∂fn/∂x)): the third derivative along random directions."""
     v, w, u = vectors
