@@ -22,6 +22,9 @@ gradient of every gate pre-activation; the weight gradients are then two product
 
 The cells' maths (PyTorch's gate order) are the classes ``TanhCell``, ``ReluCell``, ``LSTMCell``,
 ``GRUCell`` below.
+
+A double backward (``create_graph=True``) cannot reuse these in-place array buffers: it recomputes the
+layer with Tensor ops and lets autograd differentiate that (``ops/recurrent_graph.py``).
 """
 from __future__ import annotations
 

@@ -22,12 +22,12 @@ IDS = ["tanh", "relu", "lstm", "gru"]
 TOLERANCE = {"rtol": 1e-8, "atol": 1e-8}
 
 
-def both(make):
+def both(make, backend="cpu"):
     """(ours, theirs): the same module in both libraries, float64, PyTorch's weights in ours."""
     theirs = make(torch.nn).double()
     ours = make(minitorch.nn).double()
     copy_weights(theirs, ours)
-    return ours, theirs
+    return ours.to(backend), theirs
 
 
 def outputs_of(result):
@@ -39,24 +39,25 @@ def outputs_of(result):
     return [result]
 
 
-def second_order(lib, module, run, arrays, rng_seed):
+def second_order(lib, module, run, arrays, rng_seed, backend="cpu"):
     """(g, h): the first gradients of Σ v·outputs w.r.t. the arrays' leaves and the parameters, and the
     gradients of Σ w·g w.r.t. those leaves, the parameters and v. ``run(lib, module, *leaves)`` runs it."""
     rng = np.random.default_rng(rng_seed)  # the same v and w in both libraries
-    leaves = [lib.tensor(a, requires_grad=True) for a in arrays]
+    device = {"device": backend} if lib is minitorch else {}
+    leaves = [lib.tensor(a, requires_grad=True, **device) for a in arrays]
     params = list(module.parameters())
     outputs = outputs_of(run(lib, module, *leaves))
-    vs = [lib.tensor(rng.standard_normal(tuple(out.shape)), requires_grad=True) for out in outputs]
+    vs = [lib.tensor(rng.standard_normal(tuple(out.shape)), requires_grad=True, **device) for out in outputs]
     targets = leaves + params
     g = lib.autograd.grad(outputs, targets, vs, create_graph=True)
-    total = sum((gk * lib.tensor(rng.standard_normal(tuple(gk.shape)))).sum() for gk in g)
+    total = sum((gk * lib.tensor(rng.standard_normal(tuple(gk.shape)), **device)).sum() for gk in g)
     h = lib.autograd.grad(total, targets + vs, allow_unused=True)
     return g, h
 
 
-def check(make, run, arrays, seed=0):
-    ours, theirs = both(make)
-    our_g, our_h = second_order(minitorch, ours, run, arrays, seed)
+def check(make, run, arrays, seed=0, backend="cpu"):
+    ours, theirs = both(make, backend)
+    our_g, our_h = second_order(minitorch, ours, run, arrays, seed, backend)
     their_g, their_h = second_order(torch, theirs, run, arrays, seed)
     for k, (mine, reference) in enumerate(zip(our_g, their_g)):
         assert_close(mine, reference.detach(), **TOLERANCE, msg=f"first gradient {k}")
@@ -64,7 +65,7 @@ def check(make, run, arrays, seed=0):
     for k, (mine, reference) in enumerate(zip(our_h, their_h)):
         if mine is None or reference is None:  # no path at all, or zeros through a kink (relu): the same numbers
             present = mine if reference is None else reference
-            assert present is None or not np.any(present.detach().numpy()), f"second gradient {k}: missing"
+            assert present is None or not np.any(present.detach().cpu().numpy()), f"second gradient {k}: missing"
         else:
             assert_close(mine, reference, **TOLERANCE, msg=f"second gradient {k}")
 
@@ -83,7 +84,7 @@ def run_layer(lib, module, x, *states):
 @pytest.mark.parametrize("mode, options", MODES, ids=IDS)
 @pytest.mark.parametrize("layers, bidirectional, batch_first", [(1, False, False), (2, True, True)],
                          ids=["single", "stacked-bidirectional-batch-first"])
-def test_layer_second_derivatives_match_torch(mode, options, layers, bidirectional, batch_first):
+def test_layer_second_derivatives_match_torch(backend, mode, options, layers, bidirectional, batch_first):
     x = np.random.default_rng(0).standard_normal((2, 4, 3) if batch_first else (4, 2, 3))
     states = with_states(mode, layers, bidirectional, 2, 5)
 
@@ -91,11 +92,11 @@ def test_layer_second_derivatives_match_torch(mode, options, layers, bidirection
         return getattr(nn, mode)(3, 5, num_layers=layers, bidirectional=bidirectional, batch_first=batch_first,
                                  **options)
 
-    check(make, run_layer, [x, *states])
+    check(make, run_layer, [x, *states], backend=backend)
 
 
 @pytest.mark.parametrize("mode, options", MODES, ids=IDS)
-def test_packed_sequence_second_derivatives_match_torch(mode, options):
+def test_packed_sequence_second_derivatives_match_torch(backend, mode, options):
     """Unequal lengths, not sorted: the batch shrinks forward and grows backward within each layer."""
     lengths = [2, 4, 1]
     x = np.random.default_rng(0).standard_normal((4, 3, 3))
@@ -109,7 +110,7 @@ def test_packed_sequence_second_derivatives_match_torch(mode, options):
         packed = utils.pack_padded_sequence(x, lengths, enforce_sorted=False)
         return run_layer(lib, module, packed, *states)
 
-    check(make, run, [x, *states])
+    check(make, run, [x, *states], backend=backend)
 
 
 @pytest.mark.parametrize("cell, options", [("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu"}), ("LSTMCell", {}),
@@ -136,6 +137,23 @@ def test_lstm_gradgradcheck():
         return recurrence("LSTM", *args, batch_sizes=(2, 2, 1), reverse=True)
 
     assert minitorch.autograd.gradgradcheck(layer, inputs)
+
+
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+def test_third_derivative_without_biases_matches_torch(mode):
+    """The double backward is itself recorded: a third derivative (input and weights) matches too."""
+    ours, theirs = both(lambda nn: getattr(nn, mode)(3, 4, num_layers=2, bias=False))
+    rng = np.random.default_rng(0)
+    x, v, w, u = rng.standard_normal((4, 2, 3)), rng.standard_normal((4, 2, 4)), *rng.standard_normal((2, 4, 2, 3))
+    results = []
+    for lib, module in ((minitorch, ours), (torch, theirs)):
+        leaf, params = lib.tensor(x, requires_grad=True), list(module.parameters())
+        (g,) = lib.autograd.grad(module(leaf)[0], [leaf], lib.tensor(v), create_graph=True)
+        h = lib.autograd.grad((g * lib.tensor(w)).sum(), [leaf, *params], create_graph=True)
+        k = lib.autograd.grad((h[0] * lib.tensor(u)).sum() + sum((hk * hk).sum() for hk in h[1:]), [leaf, *params])
+        results.append([g, *h, *k])
+    for i, (mine, reference) in enumerate(zip(*results)):
+        assert_close(mine, reference.detach(), **TOLERANCE, msg=f"derivative {i}")
 
 
 def test_first_order_backward_is_unchanged_by_a_double_backward():
