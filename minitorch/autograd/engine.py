@@ -78,6 +78,7 @@ def _walk(outputs: Sequence[Tensor], output_grads: Sequence[Any], retain_graph: 
           inputs: Optional[Sequence[Tensor]], create_graph: bool) -> Optional[list]:
     order = topological_order(output.grad_fn for output in outputs if output.grad_fn is not None)
     sink = AccumulateIntoLeaves(output_grads, order, create_graph) if inputs is None else CaptureGradients(inputs)
+    needed = None if inputs is None else nodes_leading_to(inputs, order)
     pending: dict = {}  # node -> the gradients arrived so far, one slot per output of the node
     for output, grad in zip(outputs, output_grads):
         _send(_edge_to(output), grad, pending, sink)
@@ -90,6 +91,9 @@ def _walk(outputs: Sequence[Tensor], output_grads: Sequence[Any], retain_graph: 
             if node._hooks:
                 grads = _run_node_hooks(node, grads, create_graph)
             sink.node_outputs(node, grads)
+            if needed is not None and node not in needed:  # no path from here to a requested input
+                sink.node_done(node)
+                continue
             input_grads = (node._run_backward(grads, create_graph) if unobserved
                            else observed_backward(node, grads, create_graph))
             if not retain_graph:
@@ -99,6 +103,23 @@ def _walk(outputs: Sequence[Tensor], output_grads: Sequence[Any], retain_graph: 
                     _send(edge, grad, pending, sink)
         sink.node_done(node)
     return sink.results()
+
+
+def nodes_leading_to(inputs: Sequence[Tensor], order: list) -> set:
+    """The nodes of ``order`` with a path to some tensor of ``inputs``: the only ones whose backward
+    ``autograd.grad`` (or ``backward(inputs=...)``) has to run."""
+    leaves = {id(tensor) for tensor in inputs if tensor.grad_fn is None}
+    producers = {tensor.grad_fn for tensor in inputs if tensor.grad_fn is not None}
+    needed: set = set()
+    for node in reversed(order):  # the nodes a node sends gradients to come first
+        for edge in node._edges:
+            if edge is None:
+                continue
+            target = edge[0]
+            if id(target) in leaves if isinstance(target, Tensor) else (target in needed or target in producers):
+                needed.add(node)
+                break
+    return needed
 
 
 def _edge_to(tensor: Tensor) -> tuple:
@@ -188,28 +209,26 @@ class CaptureGradients:
     """
 
     def __init__(self, inputs: Sequence[Tensor]) -> None:
-        self.slots = {}
+        self.slots: dict = {}  # a tensor -> its positions in inputs (it may be asked for twice)
         for slot, tensor in enumerate(inputs):
             key = id(tensor) if tensor.grad_fn is None else (id(tensor.grad_fn), tensor._output_nr)
-            self.slots[key] = slot
+            self.slots.setdefault(key, []).append(slot)
         self.grads: list = [None] * len(inputs)
 
     def leaf(self, leaf: Tensor, grad: Any) -> None:
-        slot = self.slots.get(id(leaf))
-        if slot is not None:
-            self._add(slot, grad)
+        self._add(self.slots.get(id(leaf), ()), grad)
 
     def node_outputs(self, node: Function, grads: list) -> None:
         for index, grad in enumerate(grads):
-            slot = self.slots.get((id(node), index))
-            if slot is not None and grad is not None:
-                self._add(slot, grad)
+            if grad is not None:
+                self._add(self.slots.get((id(node), index), ()), grad)
 
     def node_done(self, node: Optional[Function]) -> None:
         pass
 
-    def _add(self, slot: int, grad: Any) -> None:
-        self.grads[slot] = grad if self.grads[slot] is None else self.grads[slot] + grad
+    def _add(self, slots: Sequence[int], grad: Any) -> None:
+        for slot in slots:
+            self.grads[slot] = grad if self.grads[slot] is None else self.grads[slot] + grad
 
     def results(self) -> list:
         return self.grads

@@ -9,9 +9,10 @@ minitorch's Tensor ops, one cell equation per step, and asks autograd for the ve
 computation, so it can be differentiated again (and again). This is backpropagation through time
 done by autograd itself; it costs a second forward, paid only when a higher derivative is asked for.
 
-The recomputation starts from :class:`Gate` nodes in front of the inputs: ``autograd.grad`` walks every
-node reachable from its outputs, and would otherwise run (and fire the hooks of) the whole graph
-upstream of this layer only to throw those gradients away.
+The recomputation starts from an :class:`Alias` of each input, and the product is asked for with
+respect to those aliases: ``autograd.grad`` runs only the nodes on a path to what it is asked about,
+so it stops there. That gives the partial derivatives this op owes (were ``h0`` computed from ``x``,
+asking about ``x`` itself would also count the path through ``h0``, which the engine sends on anyway).
 """
 from __future__ import annotations
 
@@ -23,19 +24,17 @@ from minitorch.backend import array_module
 from minitorch.tensor import Tensor
 
 
-class Gate(ArrayFunction):
-    """The identity, whose backward passes nothing upstream until it is opened: it closes the graph
-    of the recomputation while we ask autograd for its gradients, and later joins it to the inputs."""
+class Alias(ArrayFunction):
+    """The identity: a node standing in front of an input, where a gradient can stop."""
 
     @staticmethod
     def forward(ctx, value):
-        ctx.open = False
         return value
 
     @staticmethod
     def backward(ctx, grad):
-        """d value/d value = 1 once open."""
-        return grad if ctx.open else None
+        """d value/d value = 1."""
+        return grad
 
 
 def _tanh_cell(a: Tensor, h: Tensor, c: Any) -> tuple:
@@ -126,12 +125,10 @@ def layer_vjp(mode: str, inputs: tuple, needs: tuple, order: list, grads: tuple)
     """``vᵀ·∂(out, h_n[, c_n])/∂inputs`` with ``create_graph=True``: one gradient (or None) per input
     ``(x, h0, c0, w_ih, w_hh, b_ih, b_hh)``, for those ``needs`` marks; ``grads`` are the vectors v."""
     wanted = [i for i, (value, need) in enumerate(zip(inputs, needs)) if need and isinstance(value, Tensor)]
-    gated = {i: Gate.apply(inputs[i]) for i in wanted}
-    outputs = layer_forward(mode, *(gated.get(i, value) for i, value in enumerate(inputs)), order)
-    found = api.grad(list(outputs), list(gated.values()), list(grads[:len(outputs)]),
+    aliases = {i: Alias.apply(inputs[i]) for i in wanted}
+    outputs = layer_forward(mode, *(aliases.get(i, value) for i, value in enumerate(inputs)), order)
+    found = api.grad(list(outputs), list(aliases.values()), list(grads[:len(outputs)]),
                      create_graph=True, allow_unused=True)
-    for gate in gated.values():
-        gate.grad_fn.open = True
     result: list = [None] * len(inputs)
     for i, gradient in zip(wanted, found):
         result[i] = gradient
