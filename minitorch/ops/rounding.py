@@ -65,9 +65,10 @@ class Fmod(PointwiseBinary):
 
 
 class Remainder(PointwiseBinary):
-    """a - floor(a/b)·b: ∂/∂a = 1, ∂/∂b = -floor(a/b)."""
+    """a - floor(a/b)·b: ∂/∂a = 1, ∂/∂b = -floor(a/b), with floor(a/b) as ``a // b`` computes it (as
+    PyTorch: exact where a/b rounds onto an integer, e.g. -5e-324 // 2 = -1 while floor(-5e-324/2) = 0)."""
     function = staticmethod(lambda xp, a, b: xp.remainder(a, b))
-    partials = staticmethod(lambda xp, a, b, z: (xp.ones_like(z), -xp.floor(a / b)))
+    partials = staticmethod(lambda xp, a, b, z: (xp.ones_like(z), -(a // b)))
 
 
 def sign(input: Tensor) -> Tensor:

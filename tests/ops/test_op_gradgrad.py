@@ -30,7 +30,7 @@ SECOND_ORDER = [case for case in CASES if case.gradgrad]
 def test_double_backward_matches_pytorch(case, backend):
     skip_known_device_bugs(case, backend)
     xfail_open_double_backward(case)
-    @settings(max_examples=fakecuda.examples(min(case.examples or 6, 6)),
+    @settings(max_examples=fakecuda.examples(min(case.examples or 4, 4)),
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(data=st.data())
     def check(data):
@@ -46,7 +46,7 @@ def test_double_backward_matches_pytorch(case, backend):
 @pytest.mark.filterwarnings("ignore:Mean of empty slice", "ignore:invalid value encountered")
 def test_gradgradcheck(case):
     xfail_open_double_backward(case)
-    @settings(max_examples=min(case.examples or 4, 4),
+    @settings(max_examples=min(case.examples or 2, 2),
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(data=st.data())
     def check(data):
