@@ -246,7 +246,7 @@ class Function:
         finally:
             self._saved, self._unpack = saved, unpack
         result = tuple(_as_tensor(g) for g in result) if isinstance(result, tuple) else (_as_tensor(result),)
-        if isinstance(self, ArrayFunction):  # a user's Function returns what its backward computed
+        if isinstance(self, ArrayFunction):  # minitorch's own ops; a user's Function returns what it computed
             read = [t for t in (*grads, *wired) if isinstance(t, Tensor) and t._requires_grad]
             result = tuple(_in_graph(g, read) for g in result)
         return result
