@@ -10,6 +10,9 @@ It mirrors PyTorch's API, so ``import minitorch as torch`` runs PyTorch tutorial
 Where to read: ``tensor.py`` (the Tensor), ``autograd/`` (graph and backward), ``ops/`` (every
 op's forward and backward side by side), ``nn/``, ``optim/``, ``utils/data``, ``datasets/``.
 """
+from minitorch import memory
+
+memory.keep_by_default()  # freed arrays stay for the next step: no page faults (see memory.py)
 from minitorch import cuda, distributed, dtypes, nn, optim, tensor_methods  # noqa: F401  (tensor_methods attaches Tensor's op methods)
 from minitorch.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitorch.autograd.function import Function

@@ -29,7 +29,7 @@ MAX_LINES = 420  # "about 400": a file that grows past this wants splitting by i
 LAYERS = {
     "backend": 0, "dtypes": 0, "sizes": 0, "hooks": 0, "random": 0, "printing": 0, "threads": 0, "cuda": 0,
     "accelerator": 0, "backends": 0,  # tensor surface B: devices
-    "parallel": 0,  # speed: the CPU thread pool
+    "parallel": 0, "memory": 0,  # speed: the CPU thread pool, the allocator's thresholds
     "tensor": 1,
     "autograd": 2,
     "creation": 3, "ops": 3, "tensor_methods": 3, "distributed": 3,

@@ -47,12 +47,12 @@ def to_planes(images: Any) -> Any:
         return planes
     if array_module(images) is not np:
         return array_module(images).ascontiguousarray(planes)
-    copy = np.empty(planes.shape, dtype=planes.dtype)  # a transposing copy: a block of channels per thread
+    copy = np.empty(planes.shape, dtype=planes.dtype)  # a transposing copy: a band of rows per thread
 
-    def copy_channels(channels: slice) -> None:
-        copy[channels] = planes[channels]
+    def copy_rows(rows: slice) -> None:  # rows, not channels: an RGB image has 3 channels, 2 threads
+        copy[:, rows] = planes[:, rows]
 
-    parallel_for(copy_channels, planes.shape[0], planes.size, uses_blas=False)
+    parallel_for(copy_rows, planes.shape[1], planes.size, uses_blas=False)
     return copy
 
 
