@@ -23,8 +23,12 @@ inside another one (or by a second Python thread while one runs) runs its pieces
 another in the calling thread. Workers are daemon threads, so they never keep Python alive; a
 forked child process starts its own when it needs them.
 
-Below :data:`MIN_WORK` elements of work an op stays single-threaded: handing a piece to another
-thread and waiting for it costs about 20-50 µs, more than a small op takes.
+Below :data:`MIN_WORK` elements of work an op stays single-threaded. Handing a piece to another
+thread costs 20-50 µs, and more hides in the GIL: between its NumPy calls each piece needs the
+GIL back, and some calls (copies that ``reshape`` makes) hold it throughout, so the pieces of a
+small op wait on each other more than they run. Copies and elementwise passes are also bound by
+memory bandwidth, which a second core barely raises; what two threads speed up is mostly the
+matrix products of large layers.
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ import queue
 import threading
 from typing import Any, Callable, List, Optional
 
-MIN_WORK = 1 << 18  # elements an op touches below which one thread is faster (see benchmarks/README.md)
+MIN_WORK = 1 << 22  # elements an op touches below which one thread is faster (measured: benchmarks/README.md)
 
 
 def cores_available() -> int:

@@ -13,6 +13,11 @@ and its backward, with dY the upstream gradient as a matrix (one row per output 
     dx    = col2im(dcols)       kh·kw strided-slice additions: overlapping windows add up
     db    = Σ dY                over pixels and images
 
+With stride 1, dx is itself a convolution: of dY, padded by d·(k − 1) − p, with the filters flipped
+in space and their input and output channels swapped (:func:`input_gradient_by_convolution`).
+Where that im2col is no larger than x's (no more output than input channels, as in a ResNet
+block) it replaces ``Wᵀ · dY`` and col2im: one copy and one product, written straight into dx.
+
 **Higher orders.** That backward is an op of its own, :class:`Conv2dBackward` (PyTorch's
 ``convolution_backward``). dx is bilinear in (dY, W), dW in (dY, x), so the backward's backward is
 made of convolutions and of itself again (:func:`convolution_double_backward`): gradients of every
@@ -41,6 +46,7 @@ The window arithmetic (output size, ``'same'`` padding) is shared with pooling: 
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Iterator, Optional, Sequence, Union
 
 import numpy as np
@@ -102,29 +108,38 @@ def col2im(grad_cols: Any, grad_pad: Any, band: slice, kernel: Pair, stride: Pai
         grad_pad[:, top:top + (rows - 1) * sh + 1:sh] += by_row[:, i]
 
 
+def convolve(planes: Any, weight: Any, bias: Optional[Any], stride: Pair, padding: Padding, dilation: Pair,
+             groups: int) -> Any:
+    """The (O, Ho, Wo, N) planes of a convolution of (C, H, W, N) ``planes``: ``W · cols`` a band of
+    output rows at a time, each band's product written straight into the output, bias added while
+    the band is in cache; the rows split over threads (see the module docstring)."""
+    kernel = weight.shape[2:]
+    out_size = conv_output_size(planes.shape[1:3], kernel, stride, padding, dilation)
+    fields = receptive_fields(pad_planes(planes, padding), kernel, stride, dilation, out_size)
+    weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
+    xp = array_module(planes)
+    out = xp.empty((weight.shape[0],) + out_size + (planes.shape[3],), dtype=planes.dtype)
+
+    def convolve_rows(rows: slice) -> None:
+        for band in row_bands(fields, rows):
+            out_band = out[:, band].reshape(weight_rows.shape[:2] + (-1,))  # a view: rows are contiguous
+            if xp is np:  # the product goes straight into the output
+                np.matmul(weight_rows, im2col(fields, band, groups), out=out_band)
+            else:  # CuPy: the product, then a copy into the output
+                out_band[...] = weight_rows @ im2col(fields, band, groups)
+            if bias is not None:
+                out[:, band] += bias[:, None, None, None]
+
+    in_pieces(convolve_rows, out_size[0], planes, work=fields.size)
+    return out
+
+
 class Conv2d(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding, dilation, groups):
         ctx.unbatched = x.ndim == 3
         planes = to_planes(x)
-        kernel = weight.shape[2:]
-        out_size = conv_output_size(planes.shape[1:3], kernel, stride, padding, dilation)
-        fields = receptive_fields(pad_planes(planes, padding), kernel, stride, dilation, out_size)
-        weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
-        xp = array_module(x)
-        out = xp.empty((weight.shape[0],) + out_size + (planes.shape[3],), dtype=x.dtype)
-
-        def convolve(rows: slice) -> None:  # out[:, rows], a band at a time; bias added while in cache
-            for band in row_bands(fields, rows):
-                out_band = out[:, band].reshape(weight_rows.shape[:2] + (-1,))  # a view: rows are contiguous
-                if xp is np:  # the product goes straight into the output
-                    np.matmul(weight_rows, im2col(fields, band, groups), out=out_band)
-                else:  # CuPy: the product, then a copy into the output
-                    out_band[...] = weight_rows @ im2col(fields, band, groups)
-                if bias is not None:
-                    out[:, band] += bias[:, None, None, None]
-
-        in_pieces(convolve, out_size[0], x, work=fields.size)
+        out = convolve(planes, weight, bias, stride, padding, dilation, groups)
         ctx.save_for_backward(x, weight, planes)  # planes: x batch-innermost (x itself after a conv/pool)
         ctx.settings = (stride, padding, dilation, groups)
         return to_images(out, ctx.unbatched)
@@ -143,9 +158,11 @@ class Conv2dBackward(ArrayFunction):
 
     @staticmethod
     def forward(ctx, grad, x, weight, planes, needs, stride, padding, dilation, groups):
-        """On several threads a first layer (no dx) splits its rows of output, each thread adding up
-        its own part of dW; otherwise the threads split the input channels c, each computing its
-        columns of dW and its planes of dx (so col2im's overlapping additions never collide).
+        """dW on several threads: each splits off rows of output and adds up its own part of dW.
+        dx with stride 1 and no more output than input channels: a convolution of dY
+        (:func:`input_gradient_by_convolution`, whose im2col is then no larger than x's); otherwise the
+        threads split the input channels c, each computing its planes of dx by col2im (and its
+        columns of dW), so that col2im's overlapping additions never collide.
         ``planes`` is x batch-innermost, or None (then made here)."""
         need_x, need_weight, need_bias = needs
         planes = to_planes(x) if planes is None else planes
@@ -155,7 +172,11 @@ class Conv2dBackward(ArrayFunction):
         fields = receptive_fields(x_pad, kernel, stride, dilation, out_size)
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
         xp = array_module(x)
-        grad_pad = xp.zeros(x_pad.shape, dtype=x.dtype) if need_x else None
+        adjoint = adjoint_padding(kernel, padding, dilation) if stride == (1, 1) else None
+        if adjoint is not None and weight.shape[0] * math.prod(planes.shape[1:3]) > x_pad.shape[0] * math.prod(out_size):
+            adjoint = None  # dY's im2col would be larger than x's (more output than input channels): col2im
+        by_col2im = need_x and adjoint is None
+        grad_pad = xp.zeros(x_pad.shape, dtype=x.dtype) if by_col2im else None
         partial_weights = {}  # first row or channel of a piece -> its part of dW
 
         def gradient_rows(band: slice) -> Any:
@@ -179,8 +200,8 @@ class Conv2dBackward(ArrayFunction):
                        dilation, out_size[1])
             partial_weights[channels.start] = grad_weight
 
-        grad_weight = None
-        if need_x:
+        grad_x = grad_weight = None
+        if by_col2im:
             if groups == 1:
                 in_pieces(by_channels, x_pad.shape[0], x, work=fields.size)
             else:  # the channels of a group go together
@@ -188,10 +209,14 @@ class Conv2dBackward(ArrayFunction):
             if need_weight:
                 parts = [partial_weights[k] for k in sorted(partial_weights)]
                 grad_weight = parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=2)
-        elif need_weight:
-            in_pieces(by_rows, out_size[0], x, work=fields.size)
-            grad_weight = added_up([partial_weights[k] for k in sorted(partial_weights)])
-        grad_x = to_images(crop_planes(grad_pad, padding, planes.shape[1:3]), x.ndim == 3) if need_x else None
+            grad_x = to_images(crop_planes(grad_pad, padding, planes.shape[1:3]), x.ndim == 3)
+        else:
+            if need_x:
+                grad_x = to_images(input_gradient_by_convolution(grad_planes, weight, adjoint, dilation, groups),
+                                   x.ndim == 3)
+            if need_weight:
+                in_pieces(by_rows, out_size[0], x, work=fields.size)
+                grad_weight = added_up([partial_weights[k] for k in sorted(partial_weights)])
         grad_weight = grad_weight.reshape(weight.shape) if need_weight else None
         grad_bias = grad_planes.sum(axis=(1, 2, 3)) if need_bias else None
         ctx.save_for_backward(grad, x, weight)
@@ -202,6 +227,27 @@ class Conv2dBackward(ArrayFunction):
     def backward(ctx, *upstream):
         """Bilinear: d(dY) = conv(u_x, W) + conv(x, u_W) + u_b, dx = dx(dY, W := u_W), dW = dW(dY, x := u_x)."""
         return convolution_double_backward(ctx, upstream, Conv2d)
+
+
+def adjoint_padding(kernel: Pair, padding: Padding, dilation: Pair) -> Optional[Padding]:
+    """The padding of dY under which a stride-1 convolution's input gradient is a convolution too:
+    ``d·(k − 1) − p`` on each side (None where that is negative: padding wider than the kernel)."""
+    sides = tuple(tuple(dilation[d] * (kernel[d] - 1) - side for side in padding[d]) for d in range(2))
+    return sides if min(min(side) for side in sides) >= 0 else None
+
+
+def input_gradient_by_convolution(grad_planes: Any, weight: Any, padding: Padding, dilation: Pair,
+                                  groups: int) -> Any:
+    """dx of a stride-1 convolution as a convolution of dY with the filters flipped in space and with
+    input and output channels swapped (per group): ``dx[c, u, v] = Σ_(o,i,j) W[o, c, i, j] ·
+    dY[o, u + p − i·d, v + p − j·d]``. The product writes dx straight into (C, H, W, N) planes, with
+    no col2im (whose overlapping additions make several passes over memory)."""
+    out_channels, group_channels, kh, kw = weight.shape
+    per_group = weight.reshape(groups, out_channels // groups, group_channels, kh, kw)
+    flipped = per_group[:, :, :, ::-1, ::-1].transpose(0, 2, 1, 3, 4)  # (G, C/G, O/G, kh, kw)
+    adjoint_weight = array_module(weight).ascontiguousarray(flipped).reshape(
+        groups * group_channels, out_channels // groups, kh, kw)
+    return convolve(grad_planes, adjoint_weight, None, (1, 1), padding, dilation, groups)
 
 
 def convolution_double_backward(ctx: Any, upstream: tuple, convolution: type) -> tuple:
