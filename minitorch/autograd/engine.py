@@ -182,7 +182,7 @@ class AccumulateIntoLeaves:
             leaf.grad = grad if leaf.grad is None else leaf.grad + grad
         elif leaf.grad is None:
             if id(grad) in self.handed_out or not grad.flags.owndata or not getattr(grad.flags, "writeable", True):
-                grad = grad.copy()
+                grad = grad.copy(order="K")  # keeps its memory layout (a conv gradient's batch-innermost)
             self.handed_out.add(id(grad))
             leaf.grad = Tensor._wrap(grad)
         else:

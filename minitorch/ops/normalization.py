@@ -4,6 +4,11 @@ In training the mean and (biased) variance are the batch's own, over every axis 
 channel axis, so they depend on ``x`` and the backward has to account for that. The running
 averages, updated with the *unbiased* variance as PyTorch does, are used instead in evaluation;
 there they are constants and the backward is a per-channel scaling.
+
+Where the input's memory holds all of a channel's values in one run, as it does for conv and pool
+outputs (stored (C, H, W, N)), the batch statistics and the backward work on (C, M) rows
+(:func:`channel_rows`): row sums, one einsum for Σ g·(x − μ), dx updated in place. That is fewer
+passes over memory than reductions over axes (0, 2, 3) with a temporary for every term.
 """
 from __future__ import annotations
 
@@ -55,8 +60,12 @@ class BatchNorm(ArrayFunction):
             mean, inverse_std = reuse_or_recompute((mean, inverse_std), lambda: batch_moments(x, eps), x)
         scale = inverse_std if weight is None else weight * inverse_std
         need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
-        axes = channel_axes(grad)
         count = max(math.prod(grad.shape) // grad.shape[1], 1)
+        rows = None if isinstance(grad, Tensor) else channel_rows(grad, x)
+        if rows is not None:
+            return backward_by_rows(*rows, grad, mean, inverse_std, scale, count, ctx.needs_input_grad[:3],
+                                    batch_statistics)
+        axes = channel_axes(grad)
         centered = x - per_channel(mean, x) if need_weight or (need_x and batch_statistics) else None
         grad_sum = grad.sum(axis=axes) if need_bias or (need_x and batch_statistics) else None
         grad_dot = (grad * centered).sum(axis=axes) if centered is not None else None  # Σ g·(x − μ)
@@ -73,6 +82,56 @@ class BatchNorm(ArrayFunction):
             grad_sum if need_bias else None,
             None, None, None, None,
         )
+
+
+def backward_by_rows(grad_rows: Any, x_rows: Any, grad: Any, mean: Any, inverse_std: Any, scale: Any,
+                     count: int, needs: tuple, batch_statistics: bool) -> tuple:
+    """:meth:`BatchNorm.backward`'s formulas on (C, M) rows of arrays (:func:`channel_rows`): the
+    sums are row sums, Σ g·(x − μ) one einsum, and dx is updated in place, with one temporary."""
+    need_x, need_weight, need_bias = needs
+    xp = array_module(grad_rows)
+    centered = x_rows - mean[:, None] if need_weight or (need_x and batch_statistics) else None
+    grad_sum = grad_rows.sum(axis=1) if need_bias or (need_x and batch_statistics) else None
+    grad_dot = xp.einsum("cm,cm->c", grad_rows, centered) if centered is not None else None
+    grad_x = None
+    if need_x:
+        grad_x = grad_rows * scale[:, None]
+        if batch_statistics:  # dx = g·s − (x − μ)·s·σ⁻²·mean(g·(x − μ)) − s·mean g
+            centered *= (scale * inverse_std * inverse_std * grad_dot / count)[:, None]
+            grad_x -= centered
+            grad_x -= (scale * grad_sum / count)[:, None]
+        grad_x = from_channel_rows(grad_x, grad)
+    return (
+        grad_x,
+        grad_dot * inverse_std if need_weight else None,
+        grad_sum if need_bias else None,
+        None, None, None, None,
+    )
+
+
+def channel_rows(*arrays: Any) -> Optional[tuple]:
+    """Each (N, C, ...) array as a (C, M) matrix holding every value of a channel in its row: the
+    same transpose and reshape for every array, so that their rows pair up value for value, and a
+    view of the first one's memory (conv and pool outputs, stored (C, H, W, N), always have one).
+    None where the first array has no such view: then the reductions run over axes (0, 2, ...)."""
+    order = channel_first_order(arrays[0])
+    ordered = arrays[0].transpose(order)
+    runs = [(size, step) for size, step in zip(ordered.shape[1:], ordered.strides[1:]) if size != 1]
+    if any(outer != inner * size for (_, outer), (size, inner) in zip(runs, runs[1:])):
+        return None  # its non-channel axes do not merge into one run of memory: reshape would copy
+    return tuple(array.transpose(order).reshape(array.shape[1], -1) for array in arrays)
+
+
+def channel_first_order(array: Any) -> tuple:
+    """The channel axis, then the others from the largest stride to the smallest (memory order)."""
+    return (1, *sorted((axis for axis in range(array.ndim) if axis != 1), key=lambda axis: -array.strides[axis]))
+
+
+def from_channel_rows(rows: Any, like: Any) -> Any:
+    """The inverse of :func:`channel_rows`: a (C, M) result shaped and ordered like ``like`` (a view)."""
+    order = channel_first_order(like)
+    return rows.reshape(tuple(like.shape[axis] for axis in order)).transpose(
+        sorted(range(like.ndim), key=lambda axis: order[axis]))
 
 
 def batch_moments(x: Any, eps: float) -> tuple:
@@ -111,7 +170,13 @@ def _batch_statistics(input: Tensor) -> tuple:
         raise ValueError(
             f"Expected more than 1 value per channel when training, got input size {list(input.shape)}"
         )
-    return x.mean(axis=axes), x.var(axis=axes)
+    rows = channel_rows(x)
+    if rows is None:
+        return x.mean(axis=axes), x.var(axis=axes)
+    (x_rows,) = rows  # two passes over plain rows: the mean, then the squares of the deviations
+    mean = x_rows.sum(axis=1) / count
+    centered = x_rows - mean[:, None]
+    return mean, array_module(x).einsum("cm,cm->c", centered, centered) / count
 
 
 def _update_running(running_mean: Tensor, running_var: Tensor, mean: Any, var: Any, count: int,
