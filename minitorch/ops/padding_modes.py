@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 from minitorch.backend import array_module
 from minitorch.ops.padding import pad as constant_pad
+from minitorch.ops.layout import is_batch_innermost
 from minitorch.ops.padding import pad_pairs
 from minitorch.ops.resample import Resample
 from minitorch.tensor import Tensor
@@ -78,4 +79,4 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: Any = 
     xp, dtype = array_module(input._data), input.dtype
     columns = _selection(xp, input.shape[-1], *pairs[-1], mode, dtype)
     rows = _selection(xp, input.shape[-2], *pairs[-2], mode, dtype) if padded_dims == 2 else None
-    return Resample.apply(input, rows, columns)
+    return Resample.apply(input, rows, columns, is_batch_innermost(input._data))

@@ -19,21 +19,29 @@ from typing import Any, Optional, Sequence, Union
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
+from minitorch.ops.layout import is_batch_innermost, to_images, to_planes
 from minitorch.tensor import Tensor
 
 
 class Resample(ArrayFunction):
     @staticmethod
-    def forward(ctx, x, row_matrix, column_matrix):
+    def forward(ctx, x, row_matrix, column_matrix, batch_innermost):
+        """``batch_innermost``: store the result as conv outputs are, (C, H, W, N) (``ops/layout.py``),
+        asked for when the input (or, in the backward, forward's input) is stored so: the images
+        flowing on into convolutions, norms and ReLUs keep their layout (mixed layouts make every
+        pass slow, and a conv would copy them)."""
         ctx.matrices = (row_matrix, column_matrix)
+        ctx.input_batch_innermost = is_batch_innermost(x)
         y = x @ column_matrix.T
-        return row_matrix @ y if row_matrix is not None else y
+        y = row_matrix @ y if row_matrix is not None else y
+        return to_images(to_planes(y), False) if batch_innermost and y.ndim == 4 else y
 
     @staticmethod
     def backward(ctx, grad):
         """dX = A_hᵀ · dY · A_w (A_h absent for 1-D signals): a resampling by the transposed matrices."""
         row_matrix, column_matrix = ctx.matrices
-        return Resample.call(grad, None if row_matrix is None else row_matrix.T, column_matrix.T), None, None
+        return Resample.call(grad, None if row_matrix is None else row_matrix.T, column_matrix.T,
+                             ctx.input_batch_innermost), None, None, None
 
 
 # ----- the matrices: row i = the weights of output pixel i over the input pixels -----
@@ -93,14 +101,15 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Union[int, Sequence[Optional
     out = _output_sizes(output_size, input.shape[-2:])
     xp, dtype = array_module(input._data), input.dtype
     return Resample.apply(input, average_matrix(xp, input.shape[-2], out[0], dtype),
-                          average_matrix(xp, input.shape[-1], out[1], dtype))
+                          average_matrix(xp, input.shape[-1], out[1], dtype), is_batch_innermost(input._data))
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Union[int, Sequence[int]]) -> Tensor:
     """Average pooling of (N, C, L) sequences to a fixed length."""
     _check_images(input, 1, "adaptive_avg_pool1d")
     out = _output_sizes(output_size, input.shape[-1:])
-    return Resample.apply(input, None, average_matrix(array_module(input._data), input.shape[-1], out[0], input.dtype))
+    return Resample.apply(input, None, average_matrix(array_module(input._data), input.shape[-1], out[0], input.dtype),
+                          False)
 
 
 # ----- interpolate -----
@@ -136,7 +145,7 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
             matrices.append(nearest_matrix(xp, length, out, scale, mode == "nearest-exact", dtype))
         else:
             matrices.append(linear_matrix(xp, length, out, scale, bool(align_corners), dtype))
-    return Resample.apply(input, matrices[0] if spatial == 2 else None, matrices[-1])
+    return Resample.apply(input, matrices[0] if spatial == 2 else None, matrices[-1], is_batch_innermost(input._data))
 
 
 def _target(in_sizes: tuple, size: Any, scale_factor: Any, recompute: Optional[bool]) -> tuple:
