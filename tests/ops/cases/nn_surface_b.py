@@ -59,10 +59,10 @@ OFF_GRID = dict(min_value=-3.0, max_value=3.3)  # distinct values whose differen
 AWAY = dict(avoid=(0.0,), margin=0.3)  # norms well above cosine_similarity's eps
 
 CASES = [
-    # ----- regression -----
+    # ----- regression ----- (beta and delta not dyadic: differences of drawn values never meet them)
     OpCase("l1_loss", every_reduction(lambda lib, z, r: F(lib).l1_loss(z[0], z[1], reduction=r)), pair()),
     OpCase("smooth_l1_loss", every_reduction(lambda lib, z, r: F(lib).smooth_l1_loss(z[0], z[1], reduction=r,
-                                                                                    beta=0.5)), pair()),
+                                                                                    beta=0.55)), pair()),
     OpCase("smooth_l1_loss_beta0", lambda lib, z: F(lib).smooth_l1_loss(z[0], z[1], beta=0.0), pair()),
     OpCase("huber_loss", every_reduction(lambda lib, z, r: F(lib).huber_loss(z[0], z[1], reduction=r, delta=0.7)),
            pair()),
