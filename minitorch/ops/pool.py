@@ -44,21 +44,27 @@ def lowest_value(dtype: np.dtype) -> Union[int, float]:
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
-def scatter_to_windows(share: Callable[[int, int, slice], Any], grad: Any, input_shape: tuple, kernel: Pair,
+def scatter_to_windows(share: Callable[[int, int, slice, Any], Any], grad: Any, input_shape: tuple, kernel: Pair,
                        stride: Pair, dilation: Pair, padding: Padding, out_size: Pair) -> Any:
-    """The (C, H, W, N) input gradient: ``share(i, j, channels)``, kernel offset (i, j)'s part of
-    ``grad[channels]``, sent back through its slice (a block of channels per thread)."""
+    """The (C, H, W, N) input gradient: ``share(i, j, channels, out)``, kernel offset (i, j)'s part
+    of ``grad[channels]``, sent back through its slice (a block of channels per thread). Where
+    windows do not overlap, ``share`` writes straight into the slice (``out``); where they do, it
+    returns its part (``out`` None) to be added. Windows that tile the input leave no pixel
+    unwritten, so then the gradient needs no zeroing pass first."""
     c, h, w, n = input_shape
     (top, bottom), (left, right) = padding
-    grad_pad = array_module(grad).zeros((c, top + h + bottom, left + w + right, n), dtype=grad.dtype)
+    padded = (top + h + bottom, left + w + right)
     overlap = windows_overlap(kernel, stride, dilation)
+    tiles = not overlap and dilation == (1, 1) and all(out_size[d] * kernel[d] == padded[d] for d in range(2))
+    xp = array_module(grad)
+    grad_pad = (xp.empty if tiles else xp.zeros)((c,) + padded + (n,), dtype=grad.dtype)
 
     def scatter(channels: slice) -> None:
         for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
             if overlap:
-                grad_pad[channels, rows, cols] += share(i, j, channels)
+                grad_pad[channels, rows, cols] += share(i, j, channels, None)
             else:
-                grad_pad[channels, rows, cols] = share(i, j, channels)
+                share(i, j, channels, grad_pad[channels, rows, cols])
 
     in_pieces(scatter, c, grad, work=grad_pad.size + grad.size * kernel[0] * kernel[1], uses_blas=False)
     return crop_planes(grad_pad, padding, (h, w))
@@ -79,11 +85,9 @@ class MaxPool2d(ArrayFunction):
         best = xp.empty((c,) + out_size + (n,), dtype=x.dtype)
         winner = xp.zeros(best.shape, dtype=winner_type)
 
-        def pool(channels: slice) -> None:  # a block of channels: best[channels], winner[channels]
+        def pool(channels: slice, check_nan: bool) -> None:  # a block of channels: best[channels], winner[channels]
             top, first = best[channels], winner[channels]
             beats = xp.empty(top.shape, dtype=bool)  # reused for every offset
-            # NaNs cost one more op per offset: on the CPU skip it when there are none (asking would sync a GPU)
-            check_nan = x.dtype.kind == "f" and (xp is not np or bool(xp.isnan(planes[channels]).any()))
             for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
                 seen = x_pad[channels, rows, cols]
                 if i == j == 0:
@@ -96,7 +100,17 @@ class MaxPool2d(ArrayFunction):
                 # offsets come in increasing order, so the last one that beat the maximum is the largest
                 xp.maximum(first, beats * winner_type.type(i * kernel[1] + j), out=first)
 
-        in_pieces(pool, c, x, work=best.size * kernel[0] * kernel[1], uses_blas=False)
+        def pool_checking_nan(channels: slice) -> None:
+            # NaNs cost one more op per offset. On the CPU look for them only where they end up, in
+            # the maxima (a NaN propagates), and only then pool again by the NaN rule; on a GPU
+            # always apply it (asking would sync)
+            floating = x.dtype.kind == "f"
+            pool(channels, check_nan=floating and xp is not np)
+            if floating and xp is np and bool(xp.isnan(best[channels]).any()):
+                winner[channels] = 0
+                pool(channels, check_nan=True)
+
+        in_pieces(pool_checking_nan, c, x, work=best.size * kernel[0] * kernel[1], uses_blas=False)
         ctx.save_for_backward(winner)
         ctx.geometry = (planes.shape, kernel, stride, dilation, sides, out_size)
         best = to_images(best, ctx.unbatched)
@@ -122,8 +136,8 @@ class MaxPool2dBackward(ArrayFunction):
         input_shape, kernel, stride, dilation, sides, out_size = geometry
         grad = to_planes(grad)
 
-        def share(i: int, j: int, channels: slice) -> Any:
-            return grad[channels] * (winner[channels] == i * kernel[1] + j)
+        def share(i: int, j: int, channels: slice, out: Any) -> Any:
+            return array_module(grad).multiply(grad[channels], winner[channels] == i * kernel[1] + j, out=out)
 
         ctx.winner, ctx.geometry, ctx.unbatched = winner, geometry, unbatched
         grad_x = scatter_to_windows(share, grad, input_shape, kernel, stride, dilation, sides, out_size)
@@ -213,9 +227,10 @@ class AvgPool2dBackward(ArrayFunction):
     def forward(ctx, grad, divisor, geometry, settings, unbatched):
         input_shape, kernel, stride, sides, out_size = geometry
         grad = to_planes(grad)
-        share = grad / divisor
-        grad_x = scatter_to_windows(lambda i, j, channels: share[channels], grad, input_shape, kernel, stride,
-                                    (1, 1), sides, out_size)
+        def share(i: int, j: int, channels: slice, out: Any) -> Any:
+            return array_module(grad).divide(grad[channels], divisor, out=out)
+
+        grad_x = scatter_to_windows(share, grad, input_shape, kernel, stride, (1, 1), sides, out_size)
         ctx.settings = settings
         return to_images(grad_x, unbatched)
 
