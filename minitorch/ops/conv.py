@@ -182,20 +182,20 @@ class Conv2dBackward(ArrayFunction):
         def gradient_rows(band: slice) -> Any:
             return grad_planes[:, band].reshape(weight_rows.shape[:2] + (-1,))
 
-        def by_rows(rows: slice) -> None:  # dW of these rows of output
-            grad_weight = xp.zeros(weight_rows.shape, dtype=x.dtype)
+        def by_rows(rows: slice) -> None:  # dWᵀ of these rows of output
+            grad_weight = xp.zeros(weight_rows.transpose(0, 2, 1).shape, dtype=x.dtype)
             for band in row_bands(fields, rows):
-                grad_weight += gradient_rows(band) @ im2col(fields, band, groups).transpose(0, 2, 1)
+                grad_weight += im2col(fields, band, groups) @ gradient_rows(band).transpose(0, 2, 1)
             partial_weights[rows.start] = grad_weight
 
         def by_channels(channels: slice) -> None:  # dW[:, channels] and dx[channels]; split only when groups == 1
             taps = kernel[0] * kernel[1]  # (all of each group's columns when not split)
             block_rows = weight_rows[:, :, channels.start * taps:channels.stop * taps]
-            grad_weight = xp.zeros(block_rows.shape, dtype=x.dtype) if need_weight else None
+            grad_weight = xp.zeros(block_rows.transpose(0, 2, 1).shape, dtype=x.dtype) if need_weight else None
             for band in row_bands(fields, slice(0, out_size[0])):
                 grad_rows = gradient_rows(band)
-                if need_weight:
-                    grad_weight += grad_rows @ im2col(fields[channels], band, groups).transpose(0, 2, 1)
+                if need_weight:  # dWᵀ = cols · dYᵀ: BLAS runs this order faster than dY · colsᵀ
+                    grad_weight += im2col(fields[channels], band, groups) @ grad_rows.transpose(0, 2, 1)
                 col2im(block_rows.transpose(0, 2, 1) @ grad_rows, grad_pad[channels], band, kernel, stride,
                        dilation, out_size[1])
             partial_weights[channels.start] = grad_weight
@@ -208,7 +208,7 @@ class Conv2dBackward(ArrayFunction):
                 by_channels(slice(0, x_pad.shape[0]))
             if need_weight:
                 parts = [partial_weights[k] for k in sorted(partial_weights)]
-                grad_weight = parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=2)
+                grad_weight = parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=1)
             grad_x = to_images(crop_planes(grad_pad, padding, planes.shape[1:3]), x.ndim == 3)
         else:
             if need_x:
@@ -217,7 +217,7 @@ class Conv2dBackward(ArrayFunction):
             if need_weight:
                 in_pieces(by_rows, out_size[0], x, work=fields.size)
                 grad_weight = added_up([partial_weights[k] for k in sorted(partial_weights)])
-        grad_weight = grad_weight.reshape(weight.shape) if need_weight else None
+        grad_weight = grad_weight.transpose(0, 2, 1).reshape(weight.shape) if need_weight else None
         grad_bias = grad_planes.sum(axis=(1, 2, 3)) if need_bias else None
         ctx.save_for_backward(grad, x, weight)
         ctx.needs, ctx.settings = needs, (stride, padding, dilation, groups)
