@@ -1,7 +1,8 @@
 """conv2d, max_pool2d and avg_pool2d split over threads give the single-threaded results.
 
 The threaded paths (minitorch/parallel.py) give each thread rows of output (conv forward, first
-layer's dW), input channels (conv backward) or channels (pools). Pools compute the same values
+layer's dW, and dx where it is a convolution of dY), input channels (conv backward by col2im) or
+channels (pools). Pools compute the same values
 element by element, so they agree exactly; the convolutions' matrix products change shape, and
 the first layer's dW adds up per-thread partial sums, so they agree to float32 rounding."""
 import numpy as np
@@ -44,6 +45,9 @@ CONVS = {
     "padded": (dict(padding=1), (7, 4, 9, 9), (8, 4, 3, 3)),
     "strided-dilated": (dict(stride=2, dilation=2, padding=2), (6, 2, 11, 10), (3, 2, 3, 3)),
     "groups": (dict(groups=2, padding="same"), (5, 4, 8, 8), (6, 2, 3, 3)),
+    # stride 1, no more output than input channels: dx is a convolution of dY (rows over threads)
+    "resnet-block": (dict(padding=1), (6, 8, 9, 9), (8, 8, 3, 3)),
+    "depthwise-dilated": (dict(groups=4, padding=2, dilation=2), (5, 4, 9, 9), (4, 1, 3, 3)),
 }
 
 
