@@ -58,6 +58,7 @@ from minitorch.ops.layout import crop_planes, in_pieces, pad_planes, to_images, 
 from minitorch.tensor import Tensor
 
 COLUMNS_PER_BAND = 1 << 19  # entries of the im2col matrix built at once (2 MB in float32)
+SPLIT_WEIGHT_GRADIENT = 1024  # weights below which dW's rows of output are not split over threads
 
 
 # ----- the kernels on raw (C, H, W, N) arrays -----
@@ -215,7 +216,9 @@ class Conv2dBackward(ArrayFunction):
                 grad_x = to_images(input_gradient_by_convolution(grad_planes, weight, adjoint, dilation, groups),
                                    x.ndim == 3)
             if need_weight:
-                in_pieces(by_rows, out_size[0], x, work=fields.size)
+                # a product with a tiny output (LeNet's first layer: 6 x 75) runs no faster on two
+                # threads at once (OpenBLAS, measured): then one thread does all the rows
+                in_pieces(by_rows, out_size[0], x, work=fields.size if weight.size >= SPLIT_WEIGHT_GRADIENT else 0)
                 grad_weight = added_up([partial_weights[k] for k in sorted(partial_weights)])
         grad_weight = grad_weight.transpose(0, 2, 1).reshape(weight.shape) if need_weight else None
         grad_bias = grad_planes.sum(axis=(1, 2, 3)) if need_bias else None
