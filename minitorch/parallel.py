@@ -37,7 +37,7 @@ import queue
 import threading
 from typing import Any, Callable, List, Optional
 
-MIN_WORK = 1 << 22  # elements an op touches below which one thread is faster (measured: benchmarks/README.md)
+MIN_WORK = 1 << 20  # elements an op touches below which one thread is faster (measured: benchmarks/README.md)
 
 
 def cores_available() -> int:
