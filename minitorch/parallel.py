@@ -24,11 +24,11 @@ another in the calling thread. Workers are daemon threads, so they never keep Py
 forked child process starts its own when it needs them.
 
 Below :data:`MIN_WORK` elements of work an op stays single-threaded. Handing a piece to another
-thread costs 20-50 µs, and more hides in the GIL: between its NumPy calls each piece needs the
-GIL back, and some calls (copies that ``reshape`` makes) hold it throughout, so the pieces of a
-small op wait on each other more than they run. Copies and elementwise passes are also bound by
-memory bandwidth, which a second core barely raises; what two threads speed up is mostly the
-matrix products of large layers.
+thread costs 10-40 µs, and as much again hides in the GIL: after each of its NumPy calls a piece
+needs the GIL back, and waking the thread that waits for it costs the same, so the pieces of a
+small op (many short calls) wait on each other more than they run. Copies and elementwise passes
+are also bound by memory bandwidth, which a second core barely raises; what two threads speed up
+is mostly the matrix products of large layers (measurements: ``benchmarks/README.md``).
 """
 from __future__ import annotations
 
