@@ -129,3 +129,24 @@ def test_a_model_step_is_the_same_with_two_threads(rng):
     single, threaded = threaded_and_single(model, [x, w1, w2], 2)
     for got, want in zip(threaded, single):
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+def test_a_tiny_weight_gradient_stays_on_one_thread(monkeypatch, rng):
+    """LeNet's first layer (6 x 3 x 5 x 5 = 450 weights, under conv.SPLIT_WEIGHT_GRADIENT): OpenBLAS
+    runs its tiny-output dW product no faster from two threads, so its rows of output are not split
+    however large the batch; a wider layer's are."""
+    from minitorch.ops import conv, layout
+
+    calls = []
+    real = layout.parallel_for
+    monkeypatch.setattr(layout, "parallel_for",
+                        lambda task, length, work, uses_blas=True: (calls.append((task.__name__, work)),
+                                                                    real(task, length, work, uses_blas))[1])
+    x = minitorch.tensor(rng.standard_normal((16, 3, 36, 36)).astype(np.float32))  # 1.2 M im2col entries
+    for out_channels, split in [(6, False), (48, True)]:
+        calls.clear()
+        w = minitorch.tensor(rng.standard_normal((out_channels, 3, 5, 5)).astype(np.float32), requires_grad=True)
+        conv2d(x, w).sum().backward()
+        (work,) = [work for name, work in calls if name == "by_rows"]
+        assert (work >= parallel.MIN_WORK) is split
+        assert (w.numel() >= conv.SPLIT_WEIGHT_GRADIENT) is split
