@@ -132,9 +132,9 @@ def test_a_model_step_is_the_same_with_two_threads(rng):
 
 
 def test_a_tiny_weight_gradient_stays_on_one_thread(monkeypatch, rng):
-    """LeNet's first layer (6 x 3 x 5 x 5 = 450 weights, under conv.SPLIT_WEIGHT_GRADIENT): OpenBLAS
-    runs its tiny-output dW product no faster from two threads, so its rows of output are not split
-    however large the batch; a wider layer's are."""
+    """A first layer's dWᵀ = cols · dYᵀ with at most conv.SPLIT_WEIGHT_GRADIENT entries (3·3·3 x 8
+    = 216) runs no faster from two threads in OpenBLAS, so its rows of output are not split however
+    large the batch; LeNet's (5·5·3 x 6, its dY padded to 8 channels: 600 entries) are."""
     from minitorch.ops import conv, layout
 
     calls = []
@@ -142,11 +142,13 @@ def test_a_tiny_weight_gradient_stays_on_one_thread(monkeypatch, rng):
     monkeypatch.setattr(layout, "parallel_for",
                         lambda task, length, work, uses_blas=True: (calls.append((task.__name__, work)),
                                                                     real(task, length, work, uses_blas))[1])
-    x = minitorch.tensor(rng.standard_normal((16, 3, 36, 36)).astype(np.float32))  # 1.2 M im2col entries
-    for out_channels, split in [(6, False), (48, True)]:
+    x = minitorch.tensor(rng.standard_normal((16, 3, 64, 64)).astype(np.float32))  # over MIN_WORK im2col entries
+    for out_channels, kernel, split in [(8, 3, False), (6, 5, True)]:
         calls.clear()
-        w = minitorch.tensor(rng.standard_normal((out_channels, 3, 5, 5)).astype(np.float32), requires_grad=True)
+        w = minitorch.tensor(rng.standard_normal((out_channels, 3, kernel, kernel)).astype(np.float32),
+                             requires_grad=True)
         conv2d(x, w).sum().backward()
         (work,) = [work for name, work in calls if name == "by_rows"]
+        assert work in (0, 3 * kernel * kernel * (64 - kernel + 1) ** 2 * 16)  # none, or every im2col entry
         assert (work >= parallel.MIN_WORK) is split
-        assert (w.numel() >= conv.SPLIT_WEIGHT_GRADIENT) is split
+        assert (3 * kernel * kernel * 8 > conv.SPLIT_WEIGHT_GRADIENT) is split
