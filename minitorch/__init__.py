@@ -11,8 +11,6 @@ Where to read: ``tensor.py`` (the Tensor), ``autograd/`` (graph and backward), `
 op's forward and backward side by side), ``nn/``, ``optim/``, ``utils/data``, ``datasets/``.
 """
 from minitorch import memory
-
-memory.keep_by_default()  # freed arrays stay for the next step: no page faults (see memory.py)
 from minitorch import cuda, distributed, dtypes, nn, optim, tensor_methods  # noqa: F401  (tensor_methods attaches Tensor's op methods)
 from minitorch.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitorch.autograd.function import Function
@@ -132,6 +130,8 @@ bool = dtypes.bool_
 from minitorch import datasets, io, profiler, transforms, utils, viz  # noqa: E402,F401
 
 __version__ = "0.1.0"
+
+memory.keep_by_default()  # freed arrays stay in the process for the next step: no page faults (memory.py)
 
 
 def is_tensor(obj: object) -> "_builtins.bool":

@@ -55,7 +55,8 @@ def keep_freed_memory(keep: bool = True) -> bool:
         return False
     mmap_threshold = KEPT_MMAP_THRESHOLD if keep else GLIBC_DEFAULT_THRESHOLD
     trim_threshold = KEPT_TRIM_THRESHOLD if keep else GLIBC_DEFAULT_THRESHOLD
-    return bool(libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold)) and bool(libc.mallopt(M_TRIM_THRESHOLD, trim_threshold))
+    mmap_taken = bool(libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold))
+    return mmap_taken and bool(libc.mallopt(M_TRIM_THRESHOLD, trim_threshold))
 
 
 def keep_by_default() -> bool:

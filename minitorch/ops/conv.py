@@ -174,7 +174,8 @@ class Conv2dBackward(ArrayFunction):
         weight_rows = weight.reshape(groups, weight.shape[0] // groups, -1)
         xp = array_module(x)
         adjoint = adjoint_padding(kernel, padding, dilation) if stride == (1, 1) else None
-        if adjoint is not None and weight.shape[0] * math.prod(planes.shape[1:3]) > x_pad.shape[0] * math.prod(out_size):
+        if adjoint is not None and \
+                weight.shape[0] * math.prod(planes.shape[1:3]) > x_pad.shape[0] * math.prod(out_size):
             adjoint = None  # dY's im2col would be larger than x's (more output than input channels): col2im
         by_col2im = need_x and adjoint is None
         grad_pad = xp.zeros(x_pad.shape, dtype=x.dtype) if by_col2im else None
@@ -202,7 +203,8 @@ class Conv2dBackward(ArrayFunction):
             for band in row_bands(fields, slice(0, out_size[0])):
                 grad_rows = gradient_rows(band)
                 if need_weight:  # dWᵀ = cols · dYᵀ: BLAS runs this order faster than dY · colsᵀ
-                    grad_weight += im2col(fields[channels], band, groups) @ weight_gradient_rows(band).transpose(0, 2, 1)
+                    columns = im2col(fields[channels], band, groups)
+                    grad_weight += columns @ weight_gradient_rows(band).transpose(0, 2, 1)
                 col2im(block_rows.transpose(0, 2, 1) @ grad_rows, grad_pad[channels], band, kernel, stride,
                        dilation, out_size[1])
             partial_weights[channels.start] = grad_weight
