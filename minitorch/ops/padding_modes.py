@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from minitorch.backend import array_module
-from minitorch.ops.padding import pad as constant_pad
 from minitorch.ops.layout import is_batch_innermost
+from minitorch.ops.padding import pad as constant_pad
 from minitorch.ops.padding import pad_pairs
 from minitorch.ops.resample import Resample
 from minitorch.tensor import Tensor

@@ -44,8 +44,8 @@ def lowest_value(dtype: np.dtype) -> Union[int, float]:
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
-def scatter_to_windows(share: Callable[[int, int, slice, Any], Any], grad: Any, input_shape: tuple, kernel: Pair,
-                       stride: Pair, dilation: Pair, padding: Padding, out_size: Pair) -> Any:
+def scatter_to_windows(share: Callable[[int, int, slice, Any], Any], grad: Any, input_shape: tuple,
+                       kernel: Pair, stride: Pair, dilation: Pair, padding: Padding, out_size: Pair) -> Any:
     """The (C, H, W, N) input gradient: ``share(i, j, channels, out)``, kernel offset (i, j)'s part
     of ``grad[channels]``, sent back through its slice (a block of channels per thread). Where
     windows do not overlap, ``share`` writes straight into the slice (``out``); where they do, it
@@ -85,7 +85,7 @@ class MaxPool2d(ArrayFunction):
         best = xp.empty((c,) + out_size + (n,), dtype=x.dtype)
         winner = xp.zeros(best.shape, dtype=winner_type)
 
-        def pool(channels: slice, check_nan: bool) -> None:  # a block of channels: best[channels], winner[channels]
+        def pool(channels: slice, check_nan: bool) -> None:  # a block of channels: best and winner of them
             top, first = best[channels], winner[channels]
             beats = xp.empty(top.shape, dtype=bool)  # reused for every offset
             for i, j, rows, cols in kernel_offsets(kernel, stride, dilation, out_size):
@@ -227,6 +227,7 @@ class AvgPool2dBackward(ArrayFunction):
     def forward(ctx, grad, divisor, geometry, settings, unbatched):
         input_shape, kernel, stride, sides, out_size = geometry
         grad = to_planes(grad)
+
         def share(i: int, j: int, channels: slice, out: Any) -> Any:
             return array_module(grad).divide(grad[channels], divisor, out=out)
 

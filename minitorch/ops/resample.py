@@ -145,7 +145,8 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
             matrices.append(nearest_matrix(xp, length, out, scale, mode == "nearest-exact", dtype))
         else:
             matrices.append(linear_matrix(xp, length, out, scale, bool(align_corners), dtype))
-    return Resample.apply(input, matrices[0] if spatial == 2 else None, matrices[-1], is_batch_innermost(input._data))
+    return Resample.apply(input, matrices[0] if spatial == 2 else None, matrices[-1],
+                          is_batch_innermost(input._data))
 
 
 def _target(in_sizes: tuple, size: Any, scale_factor: Any, recompute: Optional[bool]) -> tuple:
