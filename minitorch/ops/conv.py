@@ -90,6 +90,21 @@ def im2col(fields: Any, band: slice, groups: int) -> Any:
     return band_fields.reshape(groups, c // groups * kh * kw, (band.stop - band.start) * wo * n)
 
 
+def im2col_into(matrices: dict, fields: Any, band: slice, ones_row: bool) -> Any:
+    """:func:`im2col` of one band (groups of 1) copied into a (1, C·kh·kw, rows·Wo·N) matrix kept in
+    ``matrices`` for the next band of the same width, with a last row of ones if ``ones_row`` (it
+    multiplies the bias column of ``[W | b]``)."""
+    c, kh, kw, _, wo, n = fields.shape
+    width = (band.stop - band.start) * wo * n
+    matrix = matrices.get(width)
+    if matrix is None:
+        matrix = matrices[width] = np.empty((1, c * kh * kw + ones_row, width), dtype=fields.dtype)
+        matrix[0, c * kh * kw:] = 1
+    band_fields = fields[:, :, :, band]
+    np.copyto(matrix[0, :c * kh * kw].reshape(band_fields.shape), band_fields)  # a view: rows are whole
+    return matrix
+
+
 def col2im(grad_cols: Any, grad_pad: Any, band: slice, kernel: Pair, stride: Pair, dilation: Pair,
            out_width: int) -> None:
     """Send each column entry back to the input pixel im2col read it from, adding up overlaps.
@@ -112,8 +127,9 @@ def col2im(grad_cols: Any, grad_pad: Any, band: slice, kernel: Pair, stride: Pai
 def convolve(planes: Any, weight: Any, bias: Optional[Any], stride: Pair, padding: Padding, dilation: Pair,
              groups: int) -> Any:
     """The (O, Ho, Wo, N) planes of a convolution of (C, H, W, N) ``planes``: ``W · cols`` a band of
-    output rows at a time, each band's product written straight into the output, bias added while
-    the band is in cache; the rows split over threads (see the module docstring)."""
+    output rows at a time, each band's product written straight into the output; on the CPU the
+    bias rides along as one more column of W against a row of ones under the columns; the rows
+    split over threads (see the module docstring)."""
     kernel = weight.shape[2:]
     out_size = conv_output_size(planes.shape[1:3], kernel, stride, padding, dilation)
     fields = receptive_fields(pad_planes(planes, padding), kernel, stride, dilation, out_size)
@@ -121,15 +137,25 @@ def convolve(planes: Any, weight: Any, bias: Optional[Any], stride: Pair, paddin
     xp = array_module(planes)
     out = xp.empty((weight.shape[0],) + out_size + (planes.shape[3],), dtype=planes.dtype)
 
+    reuses_columns = xp is np and groups == 1  # CPU: each band's im2col into one reused matrix
+    with_bias_row = reuses_columns and bias is not None
+    if with_bias_row:  # [W | b] · [cols; 1]: the product adds the bias itself, no pass of its own
+        weight_rows = np.concatenate([weight_rows, bias[None, :, None]], axis=2)
+
     def convolve_rows(rows: slice) -> None:
+        matrices: dict = {}  # band width -> its im2col matrix, refilled band after band
         for band in row_bands(fields, rows):
             out_band = out[:, band].reshape(weight_rows.shape[:2] + (-1,))  # a view: rows are contiguous
-            if xp is np:  # the product goes straight into the output
+            if reuses_columns:  # the product goes straight into the output
+                np.matmul(weight_rows, im2col_into(matrices, fields, band, with_bias_row), out=out_band)
+            elif xp is np:
                 np.matmul(weight_rows, im2col(fields, band, groups), out=out_band)
+                if bias is not None:
+                    out[:, band] += bias[:, None, None, None]
             else:  # CuPy: the product, then a copy into the output
                 out_band[...] = weight_rows @ im2col(fields, band, groups)
-            if bias is not None:
-                out[:, band] += bias[:, None, None, None]
+                if bias is not None:
+                    out[:, band] += bias[:, None, None, None]
 
     in_pieces(convolve_rows, out_size[0], planes, work=fields.size)
     return out
