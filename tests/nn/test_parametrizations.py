@@ -62,7 +62,10 @@ def test_spectral_norm_matches_pytorch_in_training_and_eval():
 
 
 def test_spectral_norm_divides_by_the_largest_singular_value():
-    layer = nn.utils.parametrizations.spectral_norm(nn.Linear(6, 5).double(), n_power_iterations=20)
+    """Power iteration converges as (σ₂/σ₁)^k: 20 steps missed 1e-6 on an unlucky random draw, 200
+    reach it for every seed tried (0-299); the seed makes the test repeatable."""
+    minitorch.manual_seed(0)
+    layer = nn.utils.parametrizations.spectral_norm(nn.Linear(6, 5).double(), n_power_iterations=200)
     layer(minitorch.ones(1, 6, dtype=minitorch.float64))
     assert np.linalg.svd(layer.weight.detach().numpy(), compute_uv=False)[0] == pytest.approx(1.0, rel=1e-6)
 
