@@ -110,12 +110,17 @@ def col2im(grad_cols: Any, grad_pad: Any, band: slice, kernel: Pair, stride: Pai
     """Send each column entry back to the input pixel im2col read it from, adding up overlaps.
 
     ``grad_pad[c, y·sh + i·dh, x·sw + j·dw, n] += dcols[c, i, j, y, x, n]`` in two passes, over the
-    kernel's columns j and then its rows i: kh + kw slice additions rather than kh·kw.
+    kernel's columns j and then its rows i: kh + kw slice additions rather than kh·kw. Where windows
+    never overlap (a 1×1 kernel, or a stride past the kernel's span) nothing adds up: one copy
+    into the receptive-field view of ``grad_pad`` (which is zero).
     """
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     c, _, padded_width, n = grad_pad.shape
     rows = band.stop - band.start
     grad_cols = grad_cols.reshape((c, kh, kw, rows, out_width, n))
+    if sh > dh * (kh - 1) and sw > dw * (kw - 1):  # every pixel in one window at most
+        receptive_fields(grad_pad, kernel, stride, dilation, (band.stop, out_width))[:, :, :, band] = grad_cols
+        return
     by_row = array_module(grad_pad).zeros((c, kh, rows, padded_width, n), dtype=grad_pad.dtype)
     for j in range(kw):  # by_row[c, i, y, x·sw + j·dw, n] += dcols[c, i, j, y, x, n]
         by_row[:, :, :, j * dw:j * dw + (out_width - 1) * sw + 1:sw] += grad_cols[:, :, j]

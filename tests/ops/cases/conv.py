@@ -69,6 +69,9 @@ WRAPPER_OPTIONS = {
     "same_dilated": dict(padding="same", dilation=2),
     "valid_grouped_no_bias": dict(padding="valid", groups=2, bias=False),
     "rect_kernel_depthwise_same": dict(kernel_size=(2, 3), groups=4, padding="same"),
+    # windows that never overlap: dx is one copy into the receptive fields, nothing adds up (conv.col2im)
+    "pointwise_stride_2": dict(kernel_size=1, stride=2, bias=False),
+    "patches_stride_past_kernel": dict(kernel_size=2, stride=(2, 3), padding=1),
 }
 
 CASES = [
