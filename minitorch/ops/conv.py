@@ -47,12 +47,13 @@ The window arithmetic (output size, ``'same'`` padding) is shared with pooling: 
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator, Optional, Sequence, Union
+from typing import Any, Iterator, Optional, Union
 
 import numpy as np
 
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module, strided_view
+from minitorch.ops.conv_checks import check_conv_arguments, check_kernel_fits
 from minitorch.ops.geometry import IntOrPair, Pair, Padding, conv_output_size, conv_padding, pair
 from minitorch.ops.layout import crop_planes, in_pieces, pad_planes, to_images, to_planes
 from minitorch.tensor import Tensor
@@ -211,19 +212,17 @@ class Conv2dBackward(ArrayFunction):
         by_col2im = need_x and adjoint is None
         grad_pad = xp.zeros(x_pad.shape, dtype=x.dtype) if by_col2im else None
         partial_weights = {}  # first row or channel of a piece -> its part of dWᵀ
-        weight_grad_planes = padded_to_eight(grad_planes, groups) if need_weight else grad_planes
-        weight_grad_columns = weight_grad_planes.shape[0] // groups  # dWᵀ's columns: O/G, or more, zero
+        weight_grad_columns = padded_channels(grad_planes, groups) // groups  # dWᵀ's columns: O/G, or more, zero
 
         def gradient_rows(band: slice) -> Any:
             return grad_planes[:, band].reshape(weight_rows.shape[:2] + (-1,))
 
-        def weight_gradient_rows(band: slice) -> Any:
-            return weight_grad_planes[:, band].reshape(groups, weight_grad_columns, -1)
-
         def by_rows(rows: slice) -> None:  # dWᵀ of these rows of output
             grad_weight = xp.zeros((groups, weight_rows.shape[2], weight_grad_columns), dtype=x.dtype)
+            padded: dict = {}
             for band in row_bands(fields, rows):
-                grad_weight += im2col(fields, band, groups) @ weight_gradient_rows(band).transpose(0, 2, 1)
+                grad_weight += im2col(fields, band, groups) @ \
+                    weight_gradient_rows(grad_planes, band, groups, padded).transpose(0, 2, 1)
             partial_weights[rows.start] = grad_weight
 
         def by_channels(channels: slice) -> None:  # dW[:, channels] and dx[channels]; split only when groups == 1
@@ -231,11 +230,12 @@ class Conv2dBackward(ArrayFunction):
             block_rows = weight_rows[:, :, channels.start * taps:channels.stop * taps]
             grad_weight = xp.zeros((groups, block_rows.shape[2], weight_grad_columns), dtype=x.dtype) \
                 if need_weight else None
+            padded: dict = {}
             for band in row_bands(fields, slice(0, out_size[0])):
                 grad_rows = gradient_rows(band)
                 if need_weight:  # dWᵀ = cols · dYᵀ: BLAS runs this order faster than dY · colsᵀ
                     columns = im2col(fields[channels], band, groups)
-                    grad_weight += columns @ weight_gradient_rows(band).transpose(0, 2, 1)
+                    grad_weight += columns @ weight_gradient_rows(grad_planes, band, groups, padded).transpose(0, 2, 1)
                 col2im(block_rows.transpose(0, 2, 1) @ grad_rows, grad_pad[channels], band, kernel, stride,
                        dilation, out_size[1])
             partial_weights[channels.start] = grad_weight
@@ -273,17 +273,32 @@ class Conv2dBackward(ArrayFunction):
         return convolution_double_backward(ctx, upstream, Conv2d)
 
 
-def padded_to_eight(grad_planes: Any, groups: int) -> Any:
-    """dY with zero channels added up to a multiple of 8, for dWᵀ = cols · dYᵀ on the CPU (groups of
-    1): OpenBLAS's kernels run that product 1.4x faster with 8 columns than with LeNet's 6, though
-    it computes a third more (measured), and only once it has over 512 entries (75 x 8, not
-    75 x 6) does a second thread speed it up. The zero columns of dWᵀ are dropped afterwards."""
+def padded_channels(grad_planes: Any, groups: int) -> int:
+    """How many channels :func:`weight_gradient_rows` gives dY: up to a multiple of 8 on the CPU
+    with groups of 1 (OpenBLAS's kernels run dWᵀ = cols · dYᵀ 1.4x faster with 8 columns than
+    with LeNet's 6, though it computes a third more, and only once it has over 512 entries
+    (75 x 8, not 75 x 6) does a second thread speed it up: measured). The zero columns of dWᵀ
+    are dropped afterwards."""
     channels = grad_planes.shape[0]
-    if groups != 1 or channels % 8 == 0 or array_module(grad_planes) is not np:
-        return grad_planes
-    padded = np.zeros((channels + (-channels) % 8,) + grad_planes.shape[1:], dtype=grad_planes.dtype)
-    padded[:channels] = grad_planes
-    return padded
+    if groups != 1 or array_module(grad_planes) is not np:
+        return channels
+    return channels + (-channels) % 8
+
+
+def weight_gradient_rows(grad_planes: Any, band: slice, groups: int, padded: dict) -> Any:
+    """dY's ``band`` of output rows as a (G, O/G, rows·Wo·N) matrix for dWᵀ = cols · dYᵀ, with the
+    zero channels of :func:`padded_channels` added: copied into a matrix kept in ``padded`` for
+    the next band of the same width (so the padding costs a band of memory, not a copy of dY)."""
+    channels = grad_planes.shape[0]
+    rows = grad_planes[:, band].reshape(groups, channels // groups, -1)  # a view: rows are whole
+    wanted = padded_channels(grad_planes, groups)
+    if wanted == channels:
+        return rows
+    matrix = padded.get(rows.shape[2])
+    if matrix is None:
+        matrix = padded[rows.shape[2]] = np.zeros((1, wanted, rows.shape[2]), dtype=grad_planes.dtype)
+    matrix[:, :channels] = rows
+    return matrix
 
 
 def adjoint_padding(kernel: Pair, padding: Padding, dilation: Pair) -> Optional[Padding]:
@@ -352,48 +367,7 @@ def added_up(parts: list) -> Any:
     return total
 
 
-# ----- the public function: check the arguments as PyTorch does, then apply the op -----
-def _check_conv_arguments(input: Tensor, weight: Tensor, bias: Optional[Tensor], stride: Pair, dilation: Pair,
-                          groups: int) -> None:
-    if input.ndim not in (3, 4):
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, "
-                           f"but got input of size: {list(input.shape)}")
-    if weight.ndim != 4:
-        raise RuntimeError(f"conv2d expects a 4-D weight (out_channels, in_channels/groups, kH, kW), "
-                           f"but got weight of size {list(weight.shape)}")
-    if input.dtype.kind != "f":
-        raise RuntimeError(f"conv2d expects a floating-point input, but got {input.dtype}")
-    for name, tensor in (("weight", weight), ("bias", bias)):
-        if tensor is not None and tensor.dtype != input.dtype:
-            raise RuntimeError(f"Input type ({input.dtype}) and {name} type ({tensor.dtype}) should be the same")
-    if min(stride) <= 0:
-        raise RuntimeError(f"non-positive stride is not supported, but got stride={list(stride)}")
-    if min(dilation) <= 0:
-        raise RuntimeError(f"non-positive dilation is not supported, but got dilation={list(dilation)}")
-    if groups <= 0:
-        raise RuntimeError(f"non-positive groups is not supported, but got groups={groups}")
-    if weight.shape[0] % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
-                           f"but got weight of size {list(weight.shape)} instead")
-    channels = input.shape[-3]
-    if channels != weight.shape[1] * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
-                           f"{list(input.shape)} to have {weight.shape[1] * groups} channels, "
-                           f"but got {channels} channels instead")
-    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
-                           f"{weight.shape[0]} elements, but got bias of size {list(bias.shape)} instead")
-
-
-def _check_kernel_fits(input_size: Sequence[int], kernel: Sequence[int], padding: Padding, dilation: Pair) -> None:
-    padded = [input_size[d] + sum(padding[d]) for d in range(2)]
-    spans = [dilation[d] * (kernel[d] - 1) + 1 for d in range(2)]
-    if spans[0] > padded[0] or spans[1] > padded[1]:
-        raise RuntimeError(f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). "
-                           f"Kernel size: ({spans[0]} x {spans[1]}). "
-                           "Kernel size can't be greater than actual input size")
-
-
+# ----- the public function: check the arguments as PyTorch does (ops/conv_checks.py), then apply the op -----
 def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntOrPair = 1,
            padding: Union[str, IntOrPair] = 0, dilation: IntOrPair = 1, groups: int = 1) -> Tensor:
     """Slide (O, C/groups, kH, kW) filters over (N, C, H, W) images (or one (C, H, W) image).
@@ -403,8 +377,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride:
     of filter o; ``padding`` is an int, a pair, ``'valid'`` or ``'same'`` (stride 1 only).
     """
     stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
-    _check_conv_arguments(input, weight, bias, stride, dilation, groups)
+    check_conv_arguments(input, weight, bias, stride, dilation, groups)
     kernel = tuple(weight.shape[2:])
     padding = conv_padding(padding, kernel, stride, dilation)
-    _check_kernel_fits(input.shape[-2:], kernel, padding, dilation)
+    check_kernel_fits(input.shape[-2:], kernel, padding, dilation)
     return Conv2d.apply(input, weight, bias, stride, padding, dilation, groups)
