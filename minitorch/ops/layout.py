@@ -88,8 +88,11 @@ def pad_planes(planes: Any, padding: Padding, fill: float = 0) -> Any:
     if top == bottom == left == right == 0:
         return planes
     c, h, w, n = planes.shape
-    padded = array_module(planes).full((c, top + h + bottom, left + w + right, n), fill, dtype=planes.dtype)
+    padded = array_module(planes).empty((c, top + h + bottom, left + w + right, n), dtype=planes.dtype)
     padded[:, top:top + h, left:left + w] = planes
+    for border in (padded[:, :top], padded[:, top + h:], padded[:, top:top + h, :left],
+                   padded[:, top:top + h, left + w:]):
+        border.fill(fill)  # only the border: the inside was just written
     return padded
 
 
