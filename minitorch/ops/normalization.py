@@ -6,9 +6,11 @@ averages, updated with the *unbiased* variance as PyTorch does, are used instead
 there they are constants and the backward is a per-channel scaling.
 
 Where the input's memory holds all of a channel's values in one run, as it does for conv and pool
-outputs (stored (C, H, W, N)), the batch statistics and the backward work on (C, M) rows
-(:func:`channel_rows`): row sums, one einsum for Σ g·(x − μ), dx updated in place. That is fewer
-passes over memory than reductions over axes (0, 2, 3) with a temporary for every term.
+outputs (stored (C, H, W, N)), the batch statistics, the forward and the backward work on (C, M)
+rows (:func:`channel_rows`): row sums, one einsum for Σ g·(x − μ), dx updated in place. That is
+fewer passes over memory than reductions over axes (0, 2, 3) with a temporary for every term.
+Channels are independent, so on the CPU each thread takes a block of rows (``ops/layout.py``
+``in_pieces``): the same arithmetic per row, so the results do not depend on the thread count.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from typing import Any, Optional
 from minitorch.autograd import grad_mode
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
+from minitorch.ops.layout import in_pieces
 from minitorch.ops.recompute import reuse_or_recompute
 from minitorch.tensor import Tensor
 
@@ -39,8 +42,20 @@ class BatchNorm(ArrayFunction):
         inverse_std = 1.0 / array_module(var).sqrt(var + eps)
         scale = inverse_std if weight is None else weight * inverse_std
         shift = -mean * scale if bias is None else bias - mean * scale
-        out = x * per_channel(scale, x)
-        out += per_channel(shift, x)
+        rows = channel_rows(x)
+        if rows is None:
+            out = x * per_channel(scale, x)
+            out += per_channel(shift, x)
+        else:
+            (x_rows,) = rows
+            out_rows = array_module(x).empty(x_rows.shape, dtype=x.dtype)
+
+            def affine(block: slice) -> None:
+                array_module(x).multiply(x_rows[block], scale[block, None], out=out_rows[block])
+                out_rows[block] += shift[block, None]
+
+            in_pieces(affine, x_rows.shape[0], x, work=x.size, uses_blas=False)
+            out = from_channel_rows(out_rows, x)
         ctx.save_for_backward(x, weight)
         ctx.statistics = (mean, inverse_std, eps, batch_statistics)
         return out
@@ -86,23 +101,36 @@ class BatchNorm(ArrayFunction):
 
 def backward_by_rows(grad_rows: Any, x_rows: Any, grad: Any, mean: Any, inverse_std: Any, scale: Any,
                      count: int, needs: tuple, batch_statistics: bool) -> tuple:
-    """:meth:`BatchNorm.backward`'s formulas on (C, M) rows of arrays (:func:`channel_rows`): the
-    sums are row sums, Σ g·(x − μ) one einsum, and dx is updated in place, with one temporary."""
+    """:meth:`BatchNorm.backward`'s formulas on (C, M) rows of arrays (:func:`channel_rows`), a block
+    of channels per thread: the sums are row sums, Σ g·(x − μ) one einsum, and dx is updated in
+    place, with one temporary."""
     need_x, need_weight, need_bias = needs
     xp = array_module(grad_rows)
-    centered = x_rows - mean[:, None] if need_weight or (need_x and batch_statistics) else None
-    grad_sum = grad_rows.sum(axis=1) if need_bias or (need_x and batch_statistics) else None
-    grad_dot = xp.einsum("cm,cm->c", grad_rows, centered) if centered is not None else None
-    grad_x = None
-    if need_x:
-        grad_x = grad_rows * scale[:, None]
-        if batch_statistics:  # dx = g·s − (x − μ)·s·σ⁻²·mean(g·(x − μ)) − s·mean g
-            centered *= (scale * inverse_std * inverse_std * grad_dot / count)[:, None]
-            grad_x -= centered
-            grad_x -= (scale * grad_sum / count)[:, None]
-        grad_x = from_channel_rows(grad_x, grad)
+    need_dot = need_weight or (need_x and batch_statistics)
+    need_sum = need_bias or (need_x and batch_statistics)
+    grad_dot = xp.empty(len(mean), dtype=grad_rows.dtype) if need_dot else None  # Σ g·(x − μ)
+    grad_sum = xp.empty(len(mean), dtype=grad_rows.dtype) if need_sum else None  # Σ g
+    grad_x = xp.empty(grad_rows.shape, dtype=grad_rows.dtype) if need_x else None
+
+    def channels(block: slice) -> None:
+        g = grad_rows[block]
+        centered = x_rows[block] - mean[block, None] if need_dot else None
+        if need_sum:
+            grad_sum[block] = g.sum(axis=1)
+        if need_dot:
+            grad_dot[block] = xp.einsum("cm,cm->c", g, centered)
+        if need_x:
+            out = grad_x[block]
+            xp.multiply(g, scale[block, None], out=out)
+            if batch_statistics:  # dx = g·s − (x − μ)·s·σ⁻²·mean(g·(x − μ)) − s·mean g
+                s, inverse = scale[block], inverse_std[block]
+                centered *= (s * inverse * inverse * grad_dot[block] / count)[:, None]
+                out -= centered
+                out -= (s * grad_sum[block] / count)[:, None]
+
+    in_pieces(channels, grad_rows.shape[0], grad_rows, work=grad_rows.size, uses_blas=False)
     return (
-        grad_x,
+        from_channel_rows(grad_x, grad) if need_x else None,
         grad_dot * inverse_std if need_weight else None,
         grad_sum if need_bias else None,
         None, None, None, None,
@@ -174,9 +202,16 @@ def _batch_statistics(input: Tensor) -> tuple:
     if rows is None:
         return x.mean(axis=axes), x.var(axis=axes)
     (x_rows,) = rows  # two passes over plain rows: the mean, then the squares of the deviations
-    mean = x_rows.sum(axis=1) / count
-    centered = x_rows - mean[:, None]
-    return mean, array_module(x).einsum("cm,cm->c", centered, centered) / count
+    xp = array_module(x)
+    mean, var = xp.empty(x.shape[1], dtype=x.dtype), xp.empty(x.shape[1], dtype=x.dtype)
+
+    def channels(block: slice) -> None:
+        mean[block] = x_rows[block].sum(axis=1) / count
+        centered = x_rows[block] - mean[block, None]
+        var[block] = xp.einsum("cm,cm->c", centered, centered) / count
+
+    in_pieces(channels, x.shape[1], x, work=x.size, uses_blas=False)
+    return mean, var
 
 
 def _update_running(running_mean: Tensor, running_var: Tensor, mean: Any, var: Any, count: int,

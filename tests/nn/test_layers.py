@@ -123,6 +123,25 @@ def test_batch_norm_trains_and_evaluates_like_torch(name: str, shape: tuple, opt
     assert_close(ours(minitorch.tensor(x, device=backend)), theirs(torch.tensor(x)))
 
 
+def test_batch_norm_of_a_conv_output_trains_like_torch(rng: np.random.Generator) -> None:
+    """A conv output is stored batch-innermost: batch norm then works on (C, M) rows of its memory
+    (statistics, forward and backward), which the plain-array cases above never reach."""
+    x, weight = rng.standard_normal((5, 2, 6, 7)), rng.standard_normal((3, 2, 3, 3))
+    upstream = rng.standard_normal((5, 3, 6, 7))
+    results = []
+    for lib in (minitorch, torch):
+        layer = (nn if lib is minitorch else torch.nn).BatchNorm2d(3, momentum=0.3).double()
+        with lib.no_grad():
+            layer.weight.copy_(lib.tensor([0.5, 1.5, -2.0])), layer.bias.copy_(lib.tensor([0.1, 0.0, -0.3]))
+        tx, tw = lib.tensor(x, requires_grad=True), lib.tensor(weight, requires_grad=True)
+        y = layer(lib.nn.functional.conv2d(tx, tw, padding=1))
+        y.backward(lib.tensor(upstream))
+        results.append([t.detach().numpy() for t in (y, tx.grad, tw.grad, layer.weight.grad, layer.bias.grad,
+                                                     layer.running_mean, layer.running_var)])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
 def test_batch_norm_defaults_and_reset() -> None:
     layer = nn.BatchNorm2d(3)
     assert layer.weight.tolist() == [1.0] * 3 and layer.bias.tolist() == [0.0] * 3

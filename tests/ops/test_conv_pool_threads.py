@@ -1,14 +1,15 @@
-"""conv2d, max_pool2d and avg_pool2d split over threads give the single-threaded results.
+"""conv2d, max_pool2d, avg_pool2d and batch_norm split over threads give the single-threaded results.
 
 The threaded paths (minitorch/parallel.py) give each thread rows of output (conv forward, first
 layer's dW, and dx where it is a convolution of dY), input channels (conv backward by col2im) or
-channels (pools). Pools compute the same values
-element by element, so they agree exactly; the convolutions' matrix products change shape, and
+channels (pools, batch norm). Pools and batch norm compute the same values
+element by element (and channel by channel), so they agree exactly; the convolutions' matrix products change shape, and
 the first layer's dW adds up per-thread partial sums, so they agree to float32 rounding."""
 import numpy as np
 import pytest
 
 import minitorch
+import minitorch.nn.functional as F
 from minitorch import parallel
 from minitorch.ops.conv import conv2d
 from minitorch.ops.pool import avg_pool2d, max_pool2d
@@ -114,6 +115,25 @@ def test_max_pool2d_threaded_matches_single_thread(options, count, rng):
 def test_avg_pool2d_threaded_matches_single_thread(options, count, rng):
     x = rng.standard_normal((7, 3, 8, 8)).astype(np.float32)
     single, threaded = threaded_and_single(lambda x: avg_pool2d(x, **options), [x], count)
+    for got, want in zip(threaded, single):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_batch_norm_threaded_matches_single_thread_exactly(count, rng):
+    """BatchNorm on a conv/pool output gives each thread a block of channels (statistics, forward,
+    backward): the same arithmetic per channel, so the same bits, running statistics included."""
+    x = (rng.standard_normal((6, 5, 7, 7)) * 3 + 1).astype(np.float32)
+    weight, bias = rng.standard_normal(5).astype(np.float32), rng.standard_normal(5).astype(np.float32)
+
+    def op(x, weight, bias):
+        running_mean, running_var = minitorch.zeros(5), minitorch.ones(5)
+        stored_as_conv_outputs = max_pool2d(x, 1)  # batch-innermost, as conv outputs are
+        y = F.batch_norm(stored_as_conv_outputs, running_mean, running_var, weight, bias, training=True)
+        return y, running_mean, running_var
+
+    single, threaded = threaded_and_single(op, [x, weight, bias], count)
+    assert len(single) == 6  # y, the running statistics, dx, dweight, dbias
     for got, want in zip(threaded, single):
         np.testing.assert_array_equal(got, want)
 
