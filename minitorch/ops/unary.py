@@ -14,6 +14,7 @@ from minitorch import dtypes
 from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.cast import cast
+from minitorch.ops.layout import in_pieces
 from minitorch.ops.operands import Number, plain, promote_operands
 from minitorch.tensor import Tensor
 
@@ -87,28 +88,65 @@ ZERO_ROW = 4096  # length of the row of zeros relu compares large CPU arrays wit
 ZERO_ROWS_FROM = 1 << 15  # elements from which that is faster (measured: below, the extra calls cost more)
 
 
+def in_memory_order(first: Any, *others: Any) -> Optional[list]:
+    """1-D views of NumPy arrays of one shape, each in ``first``'s memory order (so that their
+    entries pair up index for index), or None where one of them has gaps or another order."""
+    by_stride = sorted(range(first.ndim), key=lambda d: -first.strides[d])
+    views = []
+    for array in (first, *others):
+        ordered = array.transpose(by_stride)
+        if not ordered.flags.c_contiguous:
+            return None
+        views.append(ordered.reshape(-1))  # a view: it is contiguous
+    return views
+
+
 def max_with_zero(x: Any) -> Any:
-    """``max(0, x)`` elementwise, in ``x``'s memory layout: NaN stays NaN and -0.0 stays -0.0, as in
-    PyTorch (0 comes first: on a tie, ``maximum`` returns its second operand).
+    """``max(x, 0)`` elementwise, in ``x``'s memory layout; NaN stays NaN, as in PyTorch (which
+    also keeps -0.0, where NumPy's maximum gives 0.0: an equal value).
 
     NumPy (2.x) compares with a scalar 0 in a loop 2-3x slower than with an array of zeros (it
     has SIMD loops for two arrays only), so on the CPU a large ``x`` is read in its memory order
-    as rows of :data:`ZERO_ROW` values, each compared with one shared row of zeros.
+    as rows of :data:`ZERO_ROW` values, each compared with one shared row of zeros; the rows are
+    split over threads (``ops/layout.py`` ``in_pieces``).
     """
     xp = array_module(x)
     if xp is not np or x.size < ZERO_ROWS_FROM:
-        return xp.maximum(0, x)
+        return xp.maximum(x, 0)
     out = np.empty_like(x)  # the same layout as x (a conv output's batch-innermost)
-    by_stride = sorted(range(x.ndim), key=lambda d: -x.strides[d])  # x's axes in memory order
-    source, target = x.transpose(by_stride), out.transpose(by_stride)
-    if not (source.flags.c_contiguous and target.flags.c_contiguous):  # x has gaps: a slice
-        return np.maximum(0, x, out=out)
-    source, target = source.reshape(-1), target.reshape(-1)  # views: both are contiguous
+    flat = in_memory_order(x, out)
+    if flat is None:  # x has gaps: a slice
+        return np.maximum(x, 0, out=out)
+    source, target = flat
     zeros = np.zeros(ZERO_ROW, dtype=x.dtype)
-    rows = x.size // ZERO_ROW
-    whole = rows * ZERO_ROW
-    np.maximum(zeros, source[:whole].reshape(rows, ZERO_ROW), out=target[:whole].reshape(rows, ZERO_ROW))
-    np.maximum(zeros[:x.size - whole], source[whole:], out=target[whole:])
+
+    def rows(piece: slice) -> None:  # rows of ZERO_ROW values; the last one may be short
+        start, stop = piece.start * ZERO_ROW, min(piece.stop * ZERO_ROW, x.size)
+        whole = stop - (stop - start) % ZERO_ROW
+        np.maximum(source[start:whole].reshape(-1, ZERO_ROW), zeros, out=target[start:whole].reshape(-1, ZERO_ROW))
+        np.maximum(source[whole:stop], zeros[:stop - whole], out=target[whole:stop])
+
+    in_pieces(rows, -(-x.size // ZERO_ROW), x, work=x.size, uses_blas=False)
+    return out
+
+
+def relu_gradient(grad: Any, y: Any) -> Any:
+    """``grad · 1[not y ≤ 0]`` (relu's backward from its output y), in y's layout; on the CPU a large
+    one in pieces of memory over threads. NumPy multiplies float by float 1.6x faster than float by
+    bool, so the mask is made float first."""
+    flat = None
+    if array_module(y) is np and y.size >= ZERO_ROWS_FROM and grad.dtype == y.dtype:
+        out = np.empty_like(y)
+        flat = in_memory_order(y, grad, out)
+    if flat is None:
+        passes = ~(y <= 0)
+        return grad * (passes if isinstance(passes, Tensor) else passes.astype(grad.dtype))
+    y_flat, grad_flat, out_flat = flat
+
+    def piece(part: slice) -> None:
+        np.multiply(grad_flat[part], (~(y_flat[part] <= 0)).astype(grad.dtype), out=out_flat[part])
+
+    in_pieces(piece, y.size, y, work=y.size, uses_blas=False)
     return out
 
 
@@ -123,10 +161,7 @@ class Relu(ArrayFunction):
     def backward(ctx, grad):
         """d/dx relu(x) = 1[x > 0], and 1 at NaN: PyTorch passes the gradient on wherever not y ≤ 0."""
         (y,) = ctx.saved_tensors
-        passes = ~(y <= 0)
-        if not isinstance(passes, Tensor):  # NumPy multiplies float by float 1.6x faster than float by bool
-            passes = passes.astype(grad.dtype)
-        return grad * passes
+        return relu_gradient(grad, y)
 
 class Abs(ArrayFunction):
     @staticmethod

@@ -1,9 +1,9 @@
-"""conv2d, max_pool2d, avg_pool2d and batch_norm split over threads give the single-threaded results.
+"""conv2d, max_pool2d, avg_pool2d, batch_norm and relu split over threads give the single-threaded results.
 
 The threaded paths (minitorch/parallel.py) give each thread rows of output (conv forward, first
 layer's dW, and dx where it is a convolution of dY), input channels (conv backward by col2im) or
-channels (pools, batch norm). Pools and batch norm compute the same values
-element by element (and channel by channel), so they agree exactly; the convolutions' matrix products change shape, and
+channels (pools, batch norm) or pieces of memory (relu). Pools, batch norm and relu compute the
+same values element by element (and channel by channel), so they agree exactly; the convolutions' matrix products change shape, and
 the first layer's dW adds up per-thread partial sums, so they agree to float32 rounding."""
 import numpy as np
 import pytest
@@ -136,6 +136,18 @@ def test_batch_norm_threaded_matches_single_thread_exactly(count, rng):
     assert len(single) == 6  # y, the running statistics, dx, dweight, dbias
     for got, want in zip(threaded, single):
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_relu_threaded_matches_single_thread_exactly(count, rng):
+    """relu's forward (rows of zeros) and backward split a large input's memory over threads; the
+    size leaves a partial last row, and NaN and -0.0 are among the values."""
+    x = rng.standard_normal((6, 5, 37, 41)).astype(np.float32)  # 45,510 values: over unary.ZERO_ROWS_FROM
+    x.reshape(-1)[:4] = [np.nan, -0.0, 0.0, -np.inf]
+    single, threaded = threaded_and_single(lambda x: max_pool2d(x, 1).relu(), [x], count)
+    for got, want in zip(threaded, single):
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
 
 
 def test_a_model_step_is_the_same_with_two_threads(rng):

