@@ -38,6 +38,7 @@ import threading
 from typing import Any, Callable, List, Optional
 
 MIN_WORK = 1 << 20  # elements an op touches below which one thread is faster (measured: benchmarks/README.md)
+MIN_PASS = 1 << 22  # values a single pass over memory (relu, a norm's sums) needs before it splits
 
 
 def cores_available() -> int:
@@ -182,6 +183,16 @@ def even_slices(length: int, pieces: int) -> List[slice]:
     """``range(length)`` cut into ``pieces`` consecutive slices whose sizes differ by at most one."""
     pieces = max(1, min(pieces, length))
     return [slice(length * k // pieces, length * (k + 1) // pieces) for k in range(pieces)]
+
+
+def pass_work(values: int) -> int:
+    """The ``work`` to give :func:`parallel_for` for one pass over ``values`` elements (an
+    elementwise op, a norm's statistics): 0, one thread, below :data:`MIN_PASS`. Waking the
+    idle core costs about what such a pass over a million float32 values takes (0.1-0.3 ms in
+    the benchmark VMs: relu over 2^20 values took 0.24 ms on one thread, 0.5-0.6 ms split in
+    two), so only passes several times longer gain from a second thread (2^22: 1.3-1.8 ms ->
+    1.1-1.2 ms)."""
+    return values if values >= MIN_PASS else 0
 
 
 def parallel_for(task: Callable[[slice], None], length: int, work: int, uses_blas: bool = True) -> None:

@@ -66,6 +66,16 @@ def test_small_work_stays_on_the_calling_thread(threads):
     assert [(piece.start, piece.stop, ident) for piece, ident in seen] == [(0, 8, threading.get_ident())]
 
 
+def test_a_pass_over_memory_splits_only_when_very_large(threads):
+    """Elementwise passes (relu, a norm's sums) cost a few float32 values per nanosecond: waking
+    the second core costs as much as a pass over a million, so they split from MIN_PASS values."""
+    threads(2)
+    parallel.MIN_WORK = 1 << 20
+    assert parallel.pass_work(parallel.MIN_PASS - 1) == 0
+    assert len(record_pieces(8, work=parallel.pass_work(parallel.MIN_PASS - 1))) == 1
+    assert len(record_pieces(8, work=parallel.pass_work(parallel.MIN_PASS))) == 2
+
+
 def test_blas_runs_on_one_thread_inside_a_region_and_gets_its_count_back(threads):
     threads(2)
     assert blas_threads() == 2

@@ -9,8 +9,9 @@ Where the input's memory holds all of a channel's values in one run, as it does 
 outputs (stored (C, H, W, N)), the batch statistics, the forward and the backward work on (C, M)
 rows (:func:`channel_rows`): row sums, one einsum for Σ g·(x − μ), dx updated in place. That is
 fewer passes over memory than reductions over axes (0, 2, 3) with a temporary for every term.
-Channels are independent, so on the CPU each thread takes a block of rows (``ops/layout.py``
-``in_pieces``): the same arithmetic per row, so the results do not depend on the thread count.
+Channels are independent, so on the CPU each thread takes a block of rows of a very large input
+(``parallel.pass_work``): the same arithmetic per row, so the results do not depend on the
+thread count.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.layout import in_pieces
 from minitorch.ops.recompute import reuse_or_recompute
+from minitorch.parallel import pass_work
 from minitorch.tensor import Tensor
 
 
@@ -54,7 +56,7 @@ class BatchNorm(ArrayFunction):
                 array_module(x).multiply(x_rows[block], scale[block, None], out=out_rows[block])
                 out_rows[block] += shift[block, None]
 
-            in_pieces(affine, x_rows.shape[0], x, work=x.size, uses_blas=False)
+            in_pieces(affine, x_rows.shape[0], x, work=pass_work(x.size), uses_blas=False)
             out = from_channel_rows(out_rows, x)
         ctx.save_for_backward(x, weight)
         ctx.statistics = (mean, inverse_std, eps, batch_statistics)
@@ -128,7 +130,7 @@ def backward_by_rows(grad_rows: Any, x_rows: Any, grad: Any, mean: Any, inverse_
                 out -= centered
                 out -= (s * grad_sum[block] / count)[:, None]
 
-    in_pieces(channels, grad_rows.shape[0], grad_rows, work=grad_rows.size, uses_blas=False)
+    in_pieces(channels, grad_rows.shape[0], grad_rows, work=pass_work(grad_rows.size), uses_blas=False)
     return (
         from_channel_rows(grad_x, grad) if need_x else None,
         grad_dot * inverse_std if need_weight else None,
@@ -210,7 +212,7 @@ def _batch_statistics(input: Tensor) -> tuple:
         centered = x_rows[block] - mean[block, None]
         var[block] = xp.einsum("cm,cm->c", centered, centered) / count
 
-    in_pieces(channels, x.shape[1], x, work=x.size, uses_blas=False)
+    in_pieces(channels, x.shape[1], x, work=pass_work(x.size), uses_blas=False)
     return mean, var
 
 

@@ -15,6 +15,7 @@ from minitorch.autograd.function import ArrayFunction
 from minitorch.backend import array_module
 from minitorch.ops.cast import cast
 from minitorch.ops.layout import in_pieces
+from minitorch.parallel import pass_work
 from minitorch.ops.operands import Number, plain, promote_operands
 from minitorch.tensor import Tensor
 
@@ -107,8 +108,8 @@ def max_with_zero(x: Any) -> Any:
 
     NumPy (2.x) compares with a scalar 0 in a loop 2-3x slower than with an array of zeros (it
     has SIMD loops for two arrays only), so on the CPU a large ``x`` is read in its memory order
-    as rows of :data:`ZERO_ROW` values, each compared with one shared row of zeros; the rows are
-    split over threads (``ops/layout.py`` ``in_pieces``).
+    as rows of :data:`ZERO_ROW` values, each compared with one shared row of zeros; the rows of
+    a very large ``x`` are split over threads (``parallel.pass_work``).
     """
     xp = array_module(x)
     if xp is not np or x.size < ZERO_ROWS_FROM:
@@ -126,14 +127,14 @@ def max_with_zero(x: Any) -> Any:
         np.maximum(source[start:whole].reshape(-1, ZERO_ROW), zeros, out=target[start:whole].reshape(-1, ZERO_ROW))
         np.maximum(source[whole:stop], zeros[:stop - whole], out=target[whole:stop])
 
-    in_pieces(rows, -(-x.size // ZERO_ROW), x, work=x.size, uses_blas=False)
+    in_pieces(rows, -(-x.size // ZERO_ROW), x, work=pass_work(x.size), uses_blas=False)
     return out
 
 
 def relu_gradient(grad: Any, y: Any) -> Any:
-    """``grad · 1[not y ≤ 0]`` (relu's backward from its output y), in y's layout; on the CPU a large
-    one in pieces of memory over threads. NumPy multiplies float by float 1.6x faster than float by
-    bool, so the mask is made float first."""
+    """``grad · 1[not y ≤ 0]`` (relu's backward from its output y), in y's layout; on the CPU a very
+    large one in pieces of memory over threads (``parallel.pass_work``). NumPy multiplies float
+    by float 1.6x faster than float by bool, so the mask is made float first."""
     flat = None
     if array_module(y) is np and y.size >= ZERO_ROWS_FROM and grad.dtype == y.dtype:
         out = np.empty_like(y)
@@ -146,7 +147,7 @@ def relu_gradient(grad: Any, y: Any) -> Any:
     def piece(part: slice) -> None:
         np.multiply(grad_flat[part], (~(y_flat[part] <= 0)).astype(grad.dtype), out=out_flat[part])
 
-    in_pieces(piece, y.size, y, work=y.size, uses_blas=False)
+    in_pieces(piece, y.size, y, work=pass_work(y.size), uses_blas=False)
     return out
 
 
