@@ -108,19 +108,25 @@ def im2col_into(matrices: dict, fields: Any, band: slice, ones_row: bool) -> Any
 
 def col2im(grad_cols: Any, grad_pad: Any, band: slice, kernel: Pair, stride: Pair, dilation: Pair,
            out_width: int) -> None:
-    """Send each column entry back to the input pixel im2col read it from, adding up overlaps.
+    """Send each column entry back to the input pixel im2col read it from, adding up overlaps:
+    ``grad_pad[c, y·sh + i·dh, x·sw + j·dw, n] += dcols[c, i, j, y, x, n]``.
 
-    ``grad_pad[c, y·sh + i·dh, x·sw + j·dw, n] += dcols[c, i, j, y, x, n]`` in two passes, over the
-    kernel's columns j and then its rows i: kh + kw slice additions rather than kh·kw. Where windows
-    never overlap (a 1×1 kernel, or a stride past the kernel's span) nothing adds up: one copy
-    into the receptive-field view of ``grad_pad`` (which is zero).
+    Consecutive kernel taps closer together than the stride never reach the same pixel (taps
+    0 and 1 of a 3×3 kernel with stride 2), so a group of them adds into the receptive-field view
+    of ``grad_pad`` at once. With stride 2 and more, or a 1×1 kernel, those few groups are the
+    fewest passes; with stride 1 every tap is a group of its own, and two passes (over the
+    kernel's columns j, then its rows i: kh + kw slice additions, not kh·kw) are fewer.
     """
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     c, _, padded_width, n = grad_pad.shape
     rows = band.stop - band.start
     grad_cols = grad_cols.reshape((c, kh, kw, rows, out_width, n))
-    if sh > dh * (kh - 1) and sw > dw * (kw - 1):  # every pixel in one window at most
-        receptive_fields(grad_pad, kernel, stride, dilation, (band.stop, out_width))[:, :, :, band] = grad_cols
+    taps = ((sh - 1) // dh + 1, (sw - 1) // dw + 1)  # consecutive taps whose windows never overlap
+    if math.ceil(kh / taps[0]) * math.ceil(kw / taps[1]) <= kh + kw:
+        fields = receptive_fields(grad_pad, kernel, stride, dilation, (band.stop, out_width))
+        for i in range(0, kh, taps[0]):
+            for j in range(0, kw, taps[1]):
+                fields[:, i:i + taps[0], j:j + taps[1], band] += grad_cols[:, i:i + taps[0], j:j + taps[1]]
         return
     by_row = array_module(grad_pad).zeros((c, kh, rows, padded_width, n), dtype=grad_pad.dtype)
     for j in range(kw):  # by_row[c, i, y, x·sw + j·dw, n] += dcols[c, i, j, y, x, n]
