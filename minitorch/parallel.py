@@ -185,6 +185,11 @@ def even_slices(length: int, pieces: int) -> List[slice]:
     return [slice(length * k // pieces, length * (k + 1) // pieces) for k in range(pieces)]
 
 
+def splits(work: int) -> bool:
+    """Whether :func:`parallel_for` would split ``work`` over threads (on the CPU)."""
+    return num_threads() > 1 and work >= MIN_WORK
+
+
 def pass_work(values: int) -> int:
     """The ``work`` to give :func:`parallel_for` for one pass over ``values`` elements (an
     elementwise op, a norm's statistics): 0, one thread, below :data:`MIN_PASS`. Waking the
