@@ -2,7 +2,9 @@
 
 Each is a :class:`~minitorch.ops.activation_base.Activation` op: the formula and its derivative side by
 side. At a kink the derivative takes PyTorch's one-sided value, stated in each ``slope`` docstring
-(e.g. ``leaky_relu'(0) = negative_slope``, ``hardtanh'(±1) = 0``).
+(e.g. ``leaky_relu'(0) = negative_slope``, ``hardtanh'(±1) = 0``). At NaN the slopes follow what
+PyTorch's vectorised CPU kernels give a tensor of any size (its scalar loop, which handles a few
+leftover elements, sometimes differs): 0 for hardtanh and the shrinks, 1 for threshold.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ class Hardtanh(Activation):
 
     @staticmethod
     def slope(x, low, high):
-        """1 strictly inside (low, high), 0 outside and at the corners."""
+        """1 strictly inside (low, high), 0 outside and at the corners (and at NaN)."""
         return in_dtype_of((x > low) & (x < high), x)
 
 
@@ -73,31 +75,34 @@ class Hardshrink(Activation):
 
     @staticmethod
     def slope(x, lambd):
-        """1 where |x| > λ, else 0."""
+        """1 where |x| > λ, else 0 (and at NaN)."""
         return in_dtype_of((x > lambd) | (x < -lambd), x)
 
 
 class Softshrink(Activation):
     @staticmethod
     def value(x, lambd):
+        """0 on [−λ, λ], else x moved λ towards 0 (NaN stays NaN)."""
         xp = array_module(x)
-        return xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, 0.0)).astype(x.dtype, copy=False)
+        inside = (x >= -lambd) & (x <= lambd)
+        return xp.where(inside, 0.0, x - lambd * xp.sign(x)).astype(x.dtype, copy=False)
 
     @staticmethod
     def slope(x, lambd):
-        """1 where |x| > λ, else 0."""
+        """1 where |x| > λ, else 0 (and at NaN)."""
         return in_dtype_of((x > lambd) | (x < -lambd), x)
 
 
 class Threshold(Activation):
     @staticmethod
     def value(x, threshold, replacement):
-        return array_module(x).where(x > threshold, x, replacement).astype(x.dtype, copy=False)
+        """x where x > threshold, else the replacement (NaN stays NaN)."""
+        return array_module(x).where(x <= threshold, replacement, x).astype(x.dtype, copy=False)
 
     @staticmethod
     def slope(x, threshold, replacement):
-        """1 where x > threshold, else 0."""
-        return in_dtype_of(x > threshold, x)
+        """1 where x > threshold, else 0 (1 at NaN)."""
+        return in_dtype_of(~(x <= threshold), x)
 
 
 class Elu(Activation):
