@@ -43,7 +43,7 @@ from minitorch.ops.extrema import amax, amin, aminmax
 from minitorch.ops.gather import argwhere, gather, index_select, masked_select, nonzero, take, take_along_dim
 from minitorch.ops.exponentials import exp2, expm1, log1p, log2, log10, logaddexp, logit, reciprocal, rsqrt, xlogy
 from minitorch.ops.nonfinite import isclose, isinf, isneginf, isposinf, isreal, nan_to_num
-from minitorch.ops.norms import norm
+from minitorch.ops.norms import dist, norm
 from minitorch.ops.rounding import ceil, fix, floor, fmod, frac, remainder, round, sgn, sign, trunc
 from minitorch.ops.scatter import (
     index_add, index_copy, index_fill, masked_scatter, scatter, scatter_add,
@@ -74,6 +74,7 @@ from minitorch.threads import get_num_threads, set_num_threads
 
 # ----- tensor surface B: legacy spellings, sampling, modes, devices, dtypes, linear algebra -----
 import builtins as _builtins  # noqa: E402  (the names below shadow int, float and bool)
+import math as _math  # noqa: E402
 
 from minitorch import accelerator, autograd, backends, functional, linalg, random  # noqa: E402,F401
 from minitorch.autograd import Variable, inference_mode, is_inference_mode_enabled  # noqa: E402,F401
@@ -81,6 +82,7 @@ from minitorch.backend import get_default_device, set_default_device  # noqa: E4
 from minitorch.dtypes import dtype, get_default_dtype, set_default_dtype  # noqa: E402,F401
 from minitorch.legacy import (  # noqa: E402,F401
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor,
+    svd, true_divide,
 )
 from minitorch.ops.decompositions import cholesky, det, inverse, logdet, pinverse, slogdet  # noqa: E402,F401
 from minitorch.ops.einsum import einsum  # noqa: E402,F401
@@ -95,6 +97,7 @@ from minitorch.random import seed  # noqa: E402,F401
 from minitorch.sizes import Size  # noqa: E402,F401
 
 bfloat16 = dtypes.bfloat16
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan  # torch.pi & co: Python floats
 
 # out=: the package-level functions PyTorch gives it (Tensor methods are unchanged)
 (add, sub, mul, div, pow, neg, matmul, mm, bmm, dot, mv, addmm, outer, exp, log, sqrt, tanh, sigmoid, abs, clamp,

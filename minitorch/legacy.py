@@ -1,9 +1,9 @@
 """PyTorch's older spellings, which much teaching code still uses.
 
 ``torch.FloatTensor([1, 2])``, ``torch.LongTensor(3)``, ``x.type(torch.LongTensor)``,
-``x.type()`` (``'torch.FloatTensor'``), ``x.new(2, 3)`` and ``x.resize_(n)`` (``Variable`` lives in
-``minitorch.autograd``). Each is a thin layer over today's API: a legacy tensor type is a dtype
-with a name.
+``x.type()`` (``'torch.FloatTensor'``), ``x.new(2, 3)``, ``x.resize_(n)``, ``torch.svd`` and
+``torch.true_divide`` (``Variable`` lives in ``minitorch.autograd``). Each is a thin layer over
+today's API: a legacy tensor type is a dtype with a name.
 """
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from typing import Any
 from minitorch import cuda, dtypes
 from minitorch.autograd import grad_mode
 from minitorch.backend import CPU, array_module
+from minitorch.ops.arithmetic import div
+from minitorch.ops.decompositions import svd as linalg_svd, svdvals
+from minitorch.ops.shape import transpose
 from minitorch.ops.transfer import to
 from minitorch.sizes import new_size
 from minitorch.tensor import Tensor, legacy_array
@@ -98,3 +101,20 @@ def resize_(self: Tensor, *size: Any) -> Tensor:
 
 def resize_as_(self: Tensor, other: Tensor) -> Tensor:
     return resize_(self, other.shape)
+
+
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> tuple:
+    """``torch.svd``: (U, S, V) with ``input = U · diag(S) · Vᵀ`` — V, where ``linalg.svd`` gives Vᴴ —
+    and the reduced factors unless ``some=False``. With ``compute_uv=False`` only S is computed, and
+    U and V are (m, m) and (n, n) zeros, as PyTorch gives them."""
+    if not compute_uv:
+        *batch, m, n = input.shape
+        zeros = lambda size: Tensor._wrap(array_module(input._data).zeros((*batch, size, size), input._data.dtype))  # noqa: E731
+        return zeros(m), svdvals(input), zeros(n)
+    U, S, Vh = linalg_svd(input, full_matrices=not some)
+    return U, S, transpose(Vh, -2, -1)
+
+
+def true_divide(dividend: Tensor, divisor: Any) -> Tensor:
+    """``torch.true_divide``: ``torch.div`` without rounding (integers divide to floats)."""
+    return div(dividend, divisor)

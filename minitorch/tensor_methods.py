@@ -150,7 +150,7 @@ METHODS = {
     "cumsum": cumulative.cumsum, "cumprod": cumulative.cumprod, "cummax": cumulative.cummax,
     "cummin": cumulative.cummin, "cumsum_": cumulative.cumsum_, "cumprod_": cumulative.cumprod_,
     "prod": statistics.prod, "logsumexp": statistics.logsumexp, "nansum": statistics.nansum,
-    "nanmean": statistics.nanmean, "count_nonzero": statistics.count_nonzero, "norm": norms.norm,
+    "nanmean": statistics.nanmean, "count_nonzero": statistics.count_nonzero, "norm": norms.norm, "dist": norms.dist,
     "repeat": tiling.repeat, "tile": tiling.tile, "repeat_interleave": tiling.repeat_interleave,
     "roll": tiling.roll, "flip": tiling.flip, "fliplr": tiling.fliplr, "flipud": tiling.flipud,
     "rot90": tiling.rot90, "tensor_split": stacking.tensor_split, "hsplit": stacking.hsplit,
@@ -169,7 +169,8 @@ METHODS = {
     # dtypes, devices, copies
     "to": transfer.to, "cpu": transfer.cpu, "cuda": transfer.cuda, "float": transfer.float,
     "double": transfer.double, "half": transfer.half, "long": transfer.long, "int": transfer.int,
-    "bool": transfer.bool, "type_as": transfer.type_as, "clone": cast.clone,
+    "bool": transfer.bool, "short": transfer.short, "char": transfer.char, "byte": transfer.byte,
+    "type_as": transfer.type_as, "clone": cast.clone,
     # new tensors like this one
     "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_full": creation.new_full,
     "new_empty": creation.new_empty, "new_tensor": creation.new_tensor,

@@ -253,3 +253,65 @@ def test_cuda_legacy_types_exist_and_answer_isinstance():
     if not minitorch.cuda.is_available():
         with pytest.raises(RuntimeError, match="(CuPy|NVIDIA GPU)"):
             minitorch.ones(2).type("torch.cuda.FloatTensor")
+
+
+# ----- torch.pi & co, x.byte(), torch.svd, torch.true_divide, torch.dist -----
+def test_math_constants_are_pytorchs_python_floats():
+    for name in ("pi", "e", "inf"):
+        assert getattr(minitorch, name) == getattr(torch, name) and type(getattr(minitorch, name)) is float
+    assert np.isnan(minitorch.nan) and type(minitorch.nan) is float
+
+
+@pytest.mark.parametrize("method", ["byte", "char", "short"])
+def test_byte_char_short_convert_like_pytorch(method):
+    values = np.array([[-3.7, 0.2, 2.9], [130.0, 7.5, -1.0]])
+    same(getattr(minitorch.tensor(values), method)(), getattr(torch.tensor(values), method)())
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (2, 4, 3)])
+@pytest.mark.parametrize("some", [True, False])
+def test_legacy_svd_gives_v_not_vh_and_pytorchs_shapes(shape, some):
+    a = np.random.default_rng(0).standard_normal(shape)
+    U, S, V = minitorch.svd(minitorch.tensor(a), some=some)
+    their_U, their_S, their_V = torch.svd(torch.tensor(a), some=some)
+    assert (U.shape, S.shape, V.shape) == (their_U.shape, their_S.shape, their_V.shape)
+    np.testing.assert_allclose(S.numpy(), their_S.numpy(), rtol=1e-12)
+    k = S.shape[-1]
+    rebuilt = (U.numpy()[..., :k] * S.numpy()[..., None, :]) @ np.swapaxes(V.numpy()[..., :k], -1, -2)
+    np.testing.assert_allclose(rebuilt, a, atol=1e-12)  # input = U · diag(S) · Vᵀ
+
+
+def test_legacy_svd_without_uv_gives_zero_u_and_v_and_a_differentiable_s():
+    a = np.random.default_rng(1).standard_normal((4, 3))
+    x, their_x = minitorch.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    U, S, V = minitorch.svd(x, compute_uv=False)
+    their_U, their_S, their_V = torch.svd(their_x, compute_uv=False)
+    same(U, their_U)
+    same(V, their_V)
+    S.sum().backward()
+    their_S.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), their_x.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_true_divide_is_division_without_rounding():
+    same(minitorch.true_divide(minitorch.tensor([1, 2, 7]), 2), torch.true_divide(torch.tensor([1, 2, 7]), 2))
+    same(minitorch.tensor([3, 4]).true_divide(minitorch.tensor([2, 8])), torch.tensor([3, 4]).true_divide(torch.tensor([2, 8])))
+
+
+def test_dist_with_p_0_counts_the_elements_that_differ():
+    a, b = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 5.0])
+    same(minitorch.dist(minitorch.tensor(a), minitorch.tensor(b), 0), torch.dist(torch.tensor(a), torch.tensor(b), 0))
+
+
+@pytest.mark.parametrize("p", [2, 1, 3.5, float("inf")])
+def test_dist_is_the_p_norm_of_the_difference_with_its_gradient(p):
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal(4)
+    results = []
+    for lib in (minitorch, torch):
+        x, y = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        d = lib.dist(x, y, p) if p != 2 else x.dist(y)
+        d.backward()
+        results.append([d.detach().numpy(), x.grad.numpy(), y.grad.numpy()])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)

@@ -90,6 +90,11 @@ def vector_norm(x: Tensor, ord: Union[int, float] = 2, dim: Dims = None, keepdim
     return VectorNorm.apply(x, float(ord), axes, keepdim)
 
 
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """``torch.dist``: the p-norm of ``input − other`` (broadcast) over all its elements."""
+    return vector_norm(input - other, p)
+
+
 def norm(input: Tensor, p: Optional[Union[float, str]] = "fro", dim: Dims = None, keepdim: bool = False,
          dtype: Any = None) -> Tensor:
     """The legacy ``torch.norm``: ``p='fro'`` (default) or a number is a vector norm over ``dim``

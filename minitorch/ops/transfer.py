@@ -85,6 +85,9 @@ double = _to_dtype(dtypes.float64, "double")
 half = _to_dtype(dtypes.float16, "half")
 long = _to_dtype(dtypes.int64, "long")
 int = _to_dtype(dtypes.int32, "int")
+short = _to_dtype(dtypes.int16, "short")
+char = _to_dtype(dtypes.int8, "char")
+byte = _to_dtype(dtypes.uint8, "byte")
 bool = _to_dtype(dtypes.bool_, "bool")
 
 
