@@ -68,8 +68,9 @@ def test_a_hung_rank_makes_the_others_fail_within_the_timeout():
     assert done.returncode != 0
     assert_failed_within_the_timeout(done)
     assert "all_reduce (comparing the ranks' calls) timed out after 1 s" in done.stdout
-    assert "MPI_Abort" in done.stderr
-    assert time.monotonic() - start < 50  # the hung rank sleeps 60 s: the abort ended it
+    # the hung rank sleeps 60 s, so ending sooner shows MPI_Abort took it down (MPICH's own
+    # "MPI_Abort" line on stderr is not always written before mpiexec exits: not checked)
+    assert time.monotonic() - start < 50
 
 
 def test_a_killed_rank_makes_the_others_fail_within_the_timeout():
