@@ -62,7 +62,7 @@ from minitorch.ops.trig import (
     acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2, atanh,
     cos, cosh, hypot, sin, sinh, tan,
 )
-from minitorch.ops.views import movedim, moveaxis, narrow, ravel, swapdims
+from minitorch.ops.views import movedim, moveaxis, narrow, ravel, select, swapdims
 # ----- end of tensor surface A -----
 # ----- gpu -----
 from minitorch.ops.transfer import from_dlpack

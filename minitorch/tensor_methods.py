@@ -154,7 +154,7 @@ METHODS = {
     "repeat": tiling.repeat, "tile": tiling.tile, "repeat_interleave": tiling.repeat_interleave,
     "roll": tiling.roll, "flip": tiling.flip, "fliplr": tiling.fliplr, "flipud": tiling.flipud,
     "rot90": tiling.rot90, "tensor_split": stacking.tensor_split, "hsplit": stacking.hsplit,
-    "vsplit": stacking.vsplit, "dsplit": stacking.dsplit, "narrow": views.narrow, "movedim": views.movedim,
+    "vsplit": stacking.vsplit, "dsplit": stacking.dsplit, "narrow": views.narrow, "select": views.select, "movedim": views.movedim,
     "moveaxis": views.movedim, "swapdims": views.swapdims, "ravel": views.ravel,
     "unsqueeze_": views.unsqueeze_, "squeeze_": views.squeeze_, "t_": views.t_, "transpose_": views.transpose_,
     "swapaxes_": views.transpose_, "swapdims_": views.transpose_,

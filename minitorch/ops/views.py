@@ -1,7 +1,7 @@
-"""More views: narrow, movedim/moveaxis, swapdims, ravel, and the in-place shape changes
+"""More views: narrow, select, movedim/moveaxis, swapdims, ravel, and the in-place shape changes
 ``unsqueeze_``, ``squeeze_``, ``t_``, ``transpose_``.
 
-``narrow`` is a slice, ``movedim`` a permutation: both are views of the same memory, built on
+``narrow`` is a slice, ``select`` an index, ``movedim`` a permutation: both are views of the same memory, built on
 ``getitem`` and ``permute``. The in-place shape ops give the tensor itself a new shape over the
 same memory (no values change, so the version counter does not move).
 """
@@ -30,6 +30,18 @@ def narrow(input: Tensor, dim: int, start: Union[int, Tensor], length: int) -> T
     if length < 0 or start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return getitem(input, (slice(None),) * axis + (slice(start, start + length),))
+
+
+def select(input: Tensor, dim: int, index: Union[int, Tensor]) -> Tensor:
+    """The view ``input[..., index, ...]`` along ``dim``, which drops that dimension (``index`` may be negative)."""
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    axis = normalize_dim(dim, input.ndim)
+    index = int(index.item()) if isinstance(index, Tensor) else int(index)
+    if not -input.shape[axis] <= index < input.shape[axis]:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} "
+                         f"at dimension {axis}")
+    return getitem(input, (slice(None),) * axis + (index,))
 
 
 def movedim(input: Tensor, source: Union[int, Sequence[int]], destination: Union[int, Sequence[int]]) -> Tensor:

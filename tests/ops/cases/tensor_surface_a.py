@@ -288,6 +288,8 @@ CASES += [
            args(floats((2,)), floats((3,)), floats((4,)))),
     OpCase("narrow", lambda lib, x: lib.narrow(x, 1, 1, 2), unary((2, 4))),
     OpCase("narrow_negative_start", lambda lib, x: x.narrow(0, -2, 1), unary((3, 2))),
+    OpCase("select", lambda lib, x: lib.select(x, 1, 2), unary((2, 4))),
+    OpCase("select_negative_index", lambda lib, x: x.select(0, -1), unary((3, 2))),
     OpCase("movedim", lambda lib, x: lib.movedim(x, 0, -1), unary(THREE_D)),
     OpCase("movedim_many", lambda lib, x: x.movedim((0, 1), (2, 0)), unary(THREE_D)),
     OpCase("moveaxis", lambda lib, x: lib.moveaxis(x, -1, 0), unary(THREE_D)),
