@@ -109,8 +109,9 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> tuple:
     U and V are (m, m) and (n, n) zeros, as PyTorch gives them."""
     if not compute_uv:
         *batch, m, n = input.shape
-        zeros = lambda size: Tensor._wrap(array_module(input._data).zeros((*batch, size, size), input._data.dtype))  # noqa: E731
-        return zeros(m), svdvals(input), zeros(n)
+        xp, dtype = array_module(input._data), input._data.dtype
+        return (Tensor._wrap(xp.zeros((*batch, m, m), dtype)), svdvals(input),
+                Tensor._wrap(xp.zeros((*batch, n, n), dtype)))
     U, S, Vh = linalg_svd(input, full_matrices=not some)
     return U, S, transpose(Vh, -2, -1)
 

@@ -1,8 +1,8 @@
 """More views: narrow, select, movedim/moveaxis, swapdims, ravel, and the in-place shape changes
 ``unsqueeze_``, ``squeeze_``, ``t_``, ``transpose_``.
 
-``narrow`` is a slice, ``select`` an index, ``movedim`` a permutation: both are views of the same memory, built on
-``getitem`` and ``permute``. The in-place shape ops give the tensor itself a new shape over the
+``narrow`` is a slice, ``select`` an index, ``movedim`` a permutation: all views of the same memory,
+built on ``getitem`` and ``permute``. The in-place shape ops give the tensor itself a new shape over the
 same memory (no values change, so the version counter does not move).
 """
 from __future__ import annotations

@@ -61,6 +61,7 @@ ERRORS = [
     ("narrow_too_long", lambda L, x: L.narrow(x, 1, 2, 2), r"start \(2\) \+ length \(2\) exceeds dimension size \(3\)"),
     ("select_out_of_range", lambda L, x: x.select(0, 5), r"select\(\): index 5 out of range for tensor of size"),
     ("select_bad_dim", lambda L, x: L.select(x, 3, 0), r"Dimension out of range"),
+    ("select_0d", lambda L, x: x.sum().select(0, 0), r"select\(\) cannot be applied to a 0-dim tensor"),
     ("movedim_lengths", lambda L, x: L.movedim(x, (0, 1), (1,)), r"same number of dims"),
     ("hsplit_indivisible", lambda L, x: L.hsplit(x, 2), r"size of the dimension 3 is not divisible by the split_size 2"),
     ("vsplit_1d", lambda L, x: L.vsplit(x[0], 1), r"at least 2 dimension"),

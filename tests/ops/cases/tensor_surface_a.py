@@ -219,6 +219,9 @@ CASES += [
     OpCase("norm_dim", lambda lib, x: x.norm(dim=1), unary(AT_LEAST_2D, **NONZERO)),
     OpCase("norm_p1_keepdim", lambda lib, x: x.norm(1, -1, True), unary(AT_LEAST_1D, **NONZERO)),
     OpCase("norm_p3", lambda lib, x: lib.norm(x, p=3, dim=0), unary(AT_LEAST_1D, **NONZERO)),
+    # dist: the drawn values lie in [-3, 3], so y + 10 keeps the difference off the norm's kink at 0
+    OpCase("dist", lambda lib, x, y: lib.dist(x, y + 10), broadcast(ANY, ANY)),
+    OpCase("dist_p3_method", lambda lib, x, y: x.dist(y + 10, 3), broadcast(ANY, ANY)),
     OpCase("norm_fro_dims", lambda lib, x: lib.norm(x, "fro", dim=(0, 1)), unary(THREE_D, **NONZERO)),
     OpCase("norm_inf", lambda lib, x: (x - 3.5).norm(float("inf"), dim=-1), unary(AT_LEAST_1D, distinct=True)),
     OpCase("norm_neg_inf", lambda lib, x: (x + 3.5).norm(float("-inf")), unary(AT_LEAST_1D, distinct=True)),
